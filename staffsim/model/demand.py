@@ -1,0 +1,125 @@
+"""Demand: cases arriving, by type, with a duration each.
+
+Arrivals are Poisson with a rate that may swing with the season and grow with a trend.
+Each gap is a standard exponential draw divided by the rate at the current time; the rate
+changes over months while gaps are minutes to hours, so this is the time-varying Poisson
+process to within a negligible error, and it keeps the arrival draws identical across
+scenarios (common random numbers). Type and duration are drawn when the case arrives.
+"""
+
+from __future__ import annotations
+
+import math
+
+from staffsim.model.entities import Case
+from staffsim.model.sampling import residual_sampler, sampler
+from staffsim.model.service import DAYS_PER_YEAR, Service
+
+__all__ = ["arrival_rate_per_day", "arrivals", "open_initial_cases"]
+
+
+def arrival_rate_per_day(svc: Service, now: float) -> float:
+    """Expected case arrivals a day at day offset ``now`` under the scenario in force."""
+    d = svc.p.demand
+    rate = d.arrivals_per_day
+    if d.trend_per_year:
+        rate *= (1.0 + d.trend_per_year) ** (now / DAYS_PER_YEAR)
+    if d.seasonality_amplitude:
+        start = svc.p.start_date
+        # day of year of the middle of the peak month, relative to the start date
+        peak = (d.seasonality_peak_month - 0.5) * DAYS_PER_YEAR / 12
+        doy = (start.timetuple().tm_yday - 1 + now) % DAYS_PER_YEAR
+        rate *= 1.0 + d.seasonality_amplitude * math.cos(2 * math.pi * (doy - peak) / DAYS_PER_YEAR)
+    return rate
+
+
+class _TypeDraws:
+    """Case types and durations under the scenario in force; rebuilt when demand changes."""
+
+    def __init__(self, svc: Service) -> None:
+        self.svc = svc
+        self.demand = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        demand = self.svc.p.demand
+        if demand == self.demand:
+            return
+        self.demand = demand
+        streams = self.svc.streams
+        self.names = list(demand.case_types)
+        types = list(demand.case_types.values())
+        self.weights = [t.weight for t in types]
+        self.hours = [t.direct_hours_per_week for t in types]
+        cumulative, total = [], 0.0
+        for t in types:
+            total += t.share
+            cumulative.append(total)
+        cumulative[-1] = 1.0
+        self.cumulative = cumulative
+        self.durations = [
+            sampler(t.duration, streams[f"demand.duration.{name}"])
+            for name, t in demand.case_types.items()
+        ]
+
+    def kind(self, u: float) -> int:
+        for i, c in enumerate(self.cumulative):
+            if u < c:
+                return i
+        return len(self.cumulative) - 1
+
+
+def arrivals(svc: Service):
+    """The arrival process: one new case at each Poisson arrival."""
+    env = svc.env
+    gaps = svc.streams.exponential("demand.arrivals")
+    kinds = svc.streams.uniform("demand.case_type")
+    draws = _TypeDraws(svc)
+    svc.refresh_demand = draws.refresh
+    constant = not (svc.p.demand.seasonality_amplitude or svc.p.demand.trend_per_year)
+    rate = svc.p.demand.arrivals_per_day
+    case_id = 0
+    place = svc.place_new
+    while True:
+        if not constant or svc.p.demand.arrivals_per_day != rate:
+            constant = not (svc.p.demand.seasonality_amplitude or svc.p.demand.trend_per_year)
+            rate = arrival_rate_per_day(svc, env.now)
+        if rate <= 0:
+            yield env.timeout(1.0)
+            continue
+        yield env.timeout(gaps() / rate)
+        case_id += 1
+        k = draws.kind(kinds())
+        case = Case(case_id, k, draws.weights[k], draws.hours[k], env.now)
+        case.duration = draws.durations[k]()
+        place(case, env.now)
+
+
+def open_initial_cases(svc: Service) -> None:
+    """The cases open on the start date, with remaining durations from the equilibrium law.
+
+    Types are split in proportion to arrival share x mean duration (their shares of open
+    cases in equilibrium); each case has already been open for an unknown time, so its
+    remaining duration is drawn from the residual distribution.
+    """
+    d = svc.p.demand
+    n_total = svc.p.initial.open_cases
+    if n_total is None:
+        n_total = round(d.arrivals_per_day * d.mean_duration_days)
+    names = list(d.case_types)
+    weights = [t.share * t.duration.mean for t in d.case_types.values()]
+    total = sum(weights) or 1.0
+    rng = svc.streams["initial.cases"]
+    counts = rng.multinomial(n_total, [w / total for w in weights]) if n_total else [0] * len(names)
+    cases = []
+    for k, (name, count) in enumerate(zip(names, counts, strict=False)):
+        ctype = d.case_types[name]
+        remaining = residual_sampler(ctype.duration, svc.streams[f"initial.cases.{name}"])
+        for _ in range(int(count)):
+            case = Case(-1 - len(cases), k, ctype.weight, ctype.direct_hours_per_week, 0.0)
+            case.duration = remaining()
+            cases.append(case)
+    # allocate in random order, so that any cases the workforce cannot hold are of mixed types
+    for i in rng.permutation(len(cases)):
+        svc.place_new(cases[i], 0.0)
+    svc.n_arrived = 0  # arrivals count cases that arrive during the run

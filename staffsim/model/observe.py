@@ -1,0 +1,285 @@
+"""Observation: monthly rows of every metric, and DfE-style 30 September snapshots.
+
+Rows are plain dicts of numbers and ISO dates (the model never imports pandas). Flows are
+differences of cumulative counters between period ends; stocks are read at the period end;
+time averages come from integrals kept current on every change.
+
+Snapshot definitions follow the DfE children's social work workforce census:
+turnover = leavers FTE in the year / FTE in post on 30 September; agency rate = agency FTE /
+(agency + employed FTE); vacancy rate = vacant FTE / (vacant + employed FTE), a vacancy being
+a funded post with no employee, covered by an agency worker or not; caseload = cases held /
+FTE of case holders. Our choice where DfE is silent: agency workers holding cases count
+among the case holders, and a post counts as one FTE whoever fills it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from staffsim.model.service import DAYS_PER_YEAR, Service
+
+__all__ = ["Observer"]
+
+_CUMULATIVE_EXTRA = (
+    "cases_arrived",
+    "cases_closed",
+    "cases_first_allocated",
+    "cases_waited",
+    "wait_days_total",
+    "sw_changes",
+    "vacant_post_days",
+    "uncovered_post_days",
+    "employed_fte_days",
+    "agency_fte_days",
+    "case_days",
+    "waiting_case_days",
+)
+
+
+class Observer:
+    """Collects the monthly and annual rows of one replication."""
+
+    def __init__(self, svc: Service) -> None:
+        self.svc = svc
+        self.monthly: list[dict] = []
+        self.annual: list[dict] = []
+        self._last_month = self._cumulative()
+        self._last_year = dict(self._last_month)
+        self._month_start = 0.0
+        self._year_start = 0.0
+
+    def _cumulative(self) -> dict[str, float]:
+        svc = self.svc
+        now = svc.env.now
+        svc.touch_posts(now)
+        svc.touch_cases(now)
+        out = dict(svc.flows)
+        out.update(
+            cases_arrived=svc.n_arrived,
+            cases_closed=svc.n_closed,
+            cases_first_allocated=svc.n_first_allocated,
+            cases_waited=svc.n_waited,
+            wait_days_total=svc.wait_days_total,
+            sw_changes=svc.n_sw_changes,
+            vacant_post_days=svc.vacant_post_days,
+            uncovered_post_days=svc.uncovered_post_days,
+            employed_fte_days=svc.employed_fte_days,
+            agency_fte_days=svc.agency_fte_days,
+            case_days=svc.case_days,
+            waiting_case_days=svc.waiting_case_days,
+        )
+        out.update(svc.spiral_cumulative())
+        return out
+
+    # ----------------------------------------------------------------------- stocks
+    def _stocks(self) -> dict[str, float]:
+        svc = self.svc
+        case_posts = sum(1 for p in svc.posts if p.role == "case_holding")
+        holders_fte = 0.0
+        cases_held = 0
+        per_fte = []
+        for w in svc.holders.values():
+            n = len(w.cases)
+            if n:
+                holders_fte += w.fte
+                cases_held += n
+                per_fte.append(n / w.fte)
+        mean = cases_held / holders_fte if holders_fte else 0.0
+        spread = (
+            math.sqrt(sum((x - sum(per_fte) / len(per_fte)) ** 2 for x in per_fte) / len(per_fte))
+            if per_fte
+            else 0.0
+        )
+        agency_cover = sum(w.fte for w in svc.agency.values() if w.post is not None)
+        vacancies = svc.n_vacant
+        employed = svc.employed_fte
+        agency = svc.agency_fte
+        return {
+            "posts": svc.n_posts,
+            "posts_case_holding": case_posts,
+            "posts_non_case_holding": svc.n_posts - case_posts,
+            "employed_headcount": len(svc.employees),
+            "employed_fte": employed,
+            "newly_qualified_in_asye": sum(
+                1 for w in svc.employees.values() if w.nq_until > svc.env.now
+            ),
+            "in_notice": sum(1 for w in svc.employees.values() if w.notice_day is not None),
+            "agency_fte": agency,
+            "agency_covering_vacancies_fte": agency_cover,
+            "agency_extra_fte": agency - agency_cover,
+            "vacancies": vacancies,
+            "vacancies_uncovered": svc.n_uncovered,
+            "vacancy_rate": vacancies / (vacancies + employed) if vacancies + employed else 0.0,
+            "agency_rate": agency / (agency + employed) if agency + employed else 0.0,
+            "case_holders_fte": holders_fte,
+            "cases_open": svc.open_cases,
+            "cases_held": cases_held,
+            "cases_waiting": svc.n_waiting,
+            "caseload_mean": mean,
+            "caseload_sd": spread,
+            "pressure": svc.service_pressure(),
+            "admin_share": svc.admin_share(),
+        }
+
+    # ------------------------------------------------------------------------- money
+    def _costs(self, flows: dict[str, float], start: float, end: float) -> dict[str, float]:
+        svc = self.svc
+        c = svc.p.costs
+        employed_day = (
+            (c.salary_gbp_per_year + c.retention_supplement_gbp_per_year)
+            * (1 + c.on_cost_share)
+            / DAYS_PER_YEAR
+        )
+        agency_day = c.agency_day_rate_gbp * c.working_days_per_year / DAYS_PER_YEAR
+        policy = flows["policy_cost_gbp"]
+        for pol in svc.scenario.policies:
+            begin = max(svc.calendar.day(pol.date), 0.0)
+            overlap = max(0.0, end - max(start, begin))
+            policy += pol.cost_gbp_per_year * overlap / DAYS_PER_YEAR
+        out = {
+            "employed_pay_gbp": flows["employed_fte_days"] * employed_day,
+            "agency_spend_gbp": flows["agency_fte_days"] * agency_day,
+            "recruitment_gbp": flows["campaigns_started"] * c.recruitment_gbp_per_campaign,
+            "newly_qualified_support_gbp": flows["newly_qualified_starters"]
+            * c.newly_qualified_support_gbp,
+            "policy_gbp": policy,
+        }
+        out["total_cost_gbp"] = sum(out.values())
+        return out
+
+    # -------------------------------------------------------------------------- rows
+    def record_month(self, month_end: dt.date) -> None:
+        """Append the row of the month ending ``month_end``."""
+        svc = self.svc
+        now = svc.env.now
+        cum = self._cumulative()
+        flows = {k: cum[k] - self._last_month[k] for k in cum}
+        days = now - self._month_start
+        row: dict = {
+            "month": month_end.strftime("%Y-%m"),
+            "period_start": svc.calendar.date(self._month_start).isoformat(),
+            "period_end": month_end.isoformat(),
+            "days": days,
+        }
+        row.update(self._stocks())
+        for name in (
+            "starters_headcount",
+            "starters_fte",
+            "newly_qualified_starters",
+            "leavers_headcount",
+            "leavers_fte",
+            "leavers_resigned",
+            "leavers_retired",
+            "notices_given",
+            "agency_starts",
+            "agency_ends",
+            "campaigns_started",
+            "hires_accepted",
+            "cases_arrived",
+            "cases_closed",
+            "cases_first_allocated",
+            "cases_waited",
+            "sw_changes",
+        ):
+            row[name] = flows[name]
+        row.update(
+            {
+                "wait_days_mean": flows["wait_days_total"] / flows["cases_first_allocated"]
+                if flows["cases_first_allocated"]
+                else 0.0,
+                "vacant_post_days": flows["vacant_post_days"],
+                "uncovered_post_days": flows["uncovered_post_days"],
+                "cases_open_mean": flows["case_days"] / days if days else 0.0,
+                "cases_waiting_mean": flows["waiting_case_days"] / days if days else 0.0,
+            }
+        )
+        row.update(svc.spiral_month_row(flows))
+        row.update(self._costs(flows, self._month_start, now))
+        self.monthly.append(row)
+        self._last_month = cum
+        self._month_start = now
+
+    def record_snapshot(self, census: dt.date) -> None:
+        """Append the DfE-style row for the year ending on 30 September ``census``."""
+        svc = self.svc
+        now = svc.env.now
+        cum = self._cumulative()
+        flows = {k: cum[k] - self._last_year[k] for k in cum}
+        s = self._stocks()
+        inpost, agency, vac = s["employed_fte"], s["agency_fte"], s["vacancies"]
+        cover = s["agency_covering_vacancies_fte"]
+        row = {
+            "time_period": census.year,
+            "census_date": census.isoformat(),
+            "days_in_period": now - self._year_start,
+            "inpost_fte": inpost,
+            "inpost_headcount": s["employed_headcount"],
+            "starters_fte": flows["starters_fte"],
+            "starters_headcount": flows["starters_headcount"],
+            "leavers_fte": flows["leavers_fte"],
+            "leavers_headcount": flows["leavers_headcount"],
+            "turnover_rate_fte": _pct(flows["leavers_fte"], inpost),
+            "agency_fte": agency,
+            "agency_headcount": len(svc.agency),
+            "agency_rate_fte": _pct(agency, agency + inpost),
+            "agency_cover_fte": cover,
+            "agency_cover_rate_fte": _pct(cover, agency),
+            "vacancy_fte": float(vac),
+            "vacancy_rate_fte": _pct(vac, vac + inpost),
+            "vacancy_agency_cover_rate_fte": _pct(cover, vac),
+            "case_holders_fte": s["case_holders_fte"],
+            "cases": s["cases_held"],
+            "caseload_fte": s["caseload_mean"],
+            "absence_rate_fte": 100.0 * svc.p.capacity.absence_rate,
+            "children_3plus_sw_pct": self._children_3plus_pct(now),
+            "cases_unallocated": s["cases_waiting"],
+            "wait_days_mean": flows["wait_days_total"] / flows["cases_first_allocated"]
+            if flows["cases_first_allocated"]
+            else 0.0,
+            "cases_arrived": flows["cases_arrived"],
+            "sw_changes": flows["sw_changes"],
+            "pressure": s["pressure"],
+        }
+        row.update(svc.spiral_snapshot_row())
+        row.update(self._costs(flows, self._year_start, now))
+        self.annual.append(row)
+        self._last_year = cum
+        self._year_start = now
+
+    def _children_3plus_pct(self, now: float) -> float:
+        """Share (%) of children with a case open in the 12 months to ``now`` who had three
+        or more social workers in that time.
+
+        DfE's published measure counts children looked after on 31 March over the year to
+        31 March; ours counts every case of every type open in the year to 30 September.
+        """
+        svc = self.svc
+        start = now - DAYS_PER_YEAR
+        svc.closed_recent = [c for c in svc.closed_recent if c.close_day >= start]
+        children = 0
+        three_plus = 0
+        open_cases = [c for w in svc.holders.values() for c in w.cases]
+        open_cases.extend(c for c in svc.waiting if not c.closed)
+        for case in (*svc.closed_recent, *open_cases):
+            days = case.alloc_days
+            if not days:
+                continue
+            inside = 0
+            before = False
+            for d in days:
+                if d >= start:
+                    inside += 1
+                else:
+                    before = True
+            workers = inside + (1 if before else 0)
+            if workers == 0:
+                continue
+            children += 1
+            if workers >= 3:
+                three_plus += 1
+        return _pct(three_plus, children)
+
+
+def _pct(numerator: float, denominator: float) -> float:
+    return 100.0 * numerator / denominator if denominator else 0.0

@@ -1,0 +1,59 @@
+"""Feedback effects as named lookup curves.
+
+An effect maps an input (pressure, tenure in years, pay relative to the market, ...) to a
+multiplier on some rate, by linear interpolation between the scenario's points and flat
+beyond the first and last. ``enabled: false`` makes the multiplier exactly 1, so each
+loop of the model can be switched off and tested apart.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+
+from pydantic import Field, field_validator
+
+from staffsim.scenario.base import Section
+
+__all__ = ["Effect"]
+
+
+class Effect(Section):
+    """A switchable multiplier curve: ``points`` are ``[input, multiplier]`` pairs."""
+
+    enabled: bool = Field(True, description="False makes this effect's multiplier exactly 1.")
+    points: tuple[tuple[float, float], ...] = Field(
+        min_length=1,
+        description="[input, multiplier] pairs, inputs strictly increasing; linear between "
+        "points, flat outside them.",
+    )
+    source: str = Field("", description="Where the curve comes from, or the assumption made.")
+
+    @field_validator("points")
+    @classmethod
+    def _increasing(
+        cls, points: tuple[tuple[float, float], ...]
+    ) -> tuple[tuple[float, float], ...]:
+        xs = [x for x, _ in points]
+        if any(b <= a for a, b in itertools.pairwise(xs)):
+            raise ValueError(f"inputs must be strictly increasing, got {xs}")
+        if any(y < 0 for _, y in points):
+            raise ValueError("multipliers must be non-negative")
+        return points
+
+    def __call__(self, x: float) -> float:
+        """The multiplier at input ``x`` (1.0 when the effect is disabled)."""
+        if not self.enabled:
+            return 1.0
+        pts = self.points
+        if x <= pts[0][0]:
+            return pts[0][1]
+        if x >= pts[-1][0]:
+            return pts[-1][1]
+        i = bisect.bisect_right([p[0] for p in pts], x)
+        (x0, y0), (x1, y1) = pts[i - 1], pts[i]
+        return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+
+    def off(self) -> Effect:
+        """A copy of this effect switched off."""
+        return self.model_copy(update={"enabled": False})

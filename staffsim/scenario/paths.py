@@ -1,0 +1,46 @@
+"""Dotted key paths: reading and setting nested scenario values (``caseload.cap_per_fte``)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+__all__ = ["get_path", "set_path", "split_path"]
+
+
+def split_path(path: str) -> list[str]:
+    """``"demand.case_types.child_in_need.share"`` -> its keys; empty parts are refused."""
+    parts = path.split(".")
+    if not path or any(not p for p in parts):
+        raise ValueError(f"{path!r} is not a dotted key path such as 'caseload.cap_per_fte'")
+    return parts
+
+
+def get_path(data: Any, path: str) -> Any:
+    """The value at ``path`` in nested mappings, or raise ``KeyError`` naming the missing key."""
+    node = data
+    for key in split_path(path):
+        if not isinstance(node, dict) or key not in node:
+            raise KeyError(key)
+        node = node[key]
+    return node
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A deep copy of ``data`` with ``path`` set to ``value`` (intermediate mappings created).
+
+    A mapping value replaces a leaf; a mapping set onto a mapping merges key by key, so
+    ``set_path(d, "recruitment.campaign_days", {"dist": "fixed", "days": 30})`` replaces the
+    whole distribution only when its ``dist`` changes.
+    """
+    out = copy.deepcopy(data)
+    keys = split_path(path)
+    node = out
+    for key in keys[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            child = {}
+            node[key] = child
+        node = child
+    node[keys[-1]] = copy.deepcopy(value)
+    return out

@@ -1,0 +1,641 @@
+"""The scenario: every input of a run, validated, immutable, with every default in one place.
+
+A scenario file is YAML; :mod:`staffsim.scenario.loader` turns it into a :class:`Scenario`.
+Every field states its unit in its name or its description; rates are fractions (0.12 means
+12%), durations are days unless the name says years, money is pounds sterling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from staffsim.scenario.base import Section
+from staffsim.scenario.distributions import Distribution, Exponential, Fixed, Lognormal
+from staffsim.scenario.effects import Effect
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Agency",
+    "Attrition",
+    "Capacity",
+    "CaseType",
+    "Caseload",
+    "Costs",
+    "Demand",
+    "Effects",
+    "Establishment",
+    "InitialState",
+    "NewlyQualifiedIntake",
+    "Policy",
+    "Recruitment",
+    "Scenario",
+    "Workforce",
+]
+
+SCHEMA_VERSION = 1
+"""The scenario file format this staffsim reads; see :mod:`staffsim.scenario.migrate`."""
+
+Fraction = Field(ge=0, le=1)
+
+
+def _unit(unit: str) -> dict[str, str]:
+    return {"unit": unit}
+
+
+class Establishment(Section):
+    """The funded posts, each one full-time equivalent (FTE)."""
+
+    case_holding_posts: int = Field(
+        100,
+        ge=0,
+        le=100_000,
+        description="Funded posts of social workers who hold cases.",
+        json_schema_extra=_unit("posts (FTE)"),
+    )
+    non_case_holding_posts: int = Field(
+        60,
+        ge=0,
+        le=100_000,
+        description="Funded posts that hold no cases: team managers, senior practitioners in "
+        "management roles, and other qualified roles (DfE: 21,105 case-holding FTE of 36,186 "
+        "employed FTE in 2025).",
+        json_schema_extra=_unit("posts (FTE)"),
+    )
+
+
+class Workforce(Section):
+    """Attributes of the people who fill posts, drawn when each one starts."""
+
+    part_time_share: float = Field(
+        0.12,
+        ge=0,
+        le=1,
+        description="Share of employees working part time (DfE 2025: 36,186 FTE in 38,292 "
+        "heads, a mean of 0.945 FTE per head).",
+        json_schema_extra=_unit("fraction"),
+    )
+    part_time_fte: float = Field(
+        0.55,
+        gt=0,
+        le=1,
+        description="FTE of a part-time employee.",
+        json_schema_extra=_unit("FTE"),
+    )
+    experience_at_hire_days: Distribution = Field(
+        default_factory=lambda: Lognormal(mean_days=5 * 365.25, sd_days=4 * 365.25),
+        description="Post-qualifying experience of an experienced hire or agency worker.",
+    )
+
+
+class CaseType(Section):
+    """One kind of case (child in need, child protection, child looked after, ...)."""
+
+    share: float = Field(
+        ge=0,
+        le=1,
+        description="Share of arriving cases of this type; shares sum to 1.",
+        json_schema_extra=_unit("fraction"),
+    )
+    weight: float = Field(
+        1.0,
+        gt=0,
+        le=10,
+        description="Caseload units one case counts for against the caseload cap.",
+        json_schema_extra=_unit("cases"),
+    )
+    direct_hours_per_week: float = Field(
+        1.0,
+        ge=0,
+        le=40,
+        description="Direct-work hours a week the case needs from its social worker.",
+        json_schema_extra=_unit("hours/week"),
+    )
+    duration: Distribution = Field(description="How long a case stays open once it arrives.")
+
+
+def _default_case_types() -> dict[str, CaseType]:
+    return {
+        "child_in_need": CaseType(
+            share=0.62,
+            weight=1.0,
+            direct_hours_per_week=0.9,
+            duration=Lognormal(mean_days=150, sd_days=150),
+        ),
+        "child_protection": CaseType(
+            share=0.28,
+            weight=1.2,
+            direct_hours_per_week=1.6,
+            duration=Lognormal(mean_days=300, sd_days=200),
+        ),
+        "child_looked_after": CaseType(
+            share=0.10,
+            weight=1.0,
+            direct_hours_per_week=1.2,
+            duration=Lognormal(mean_days=700, sd_days=500),
+        ),
+    }
+
+
+class Demand(Section):
+    """Cases arriving at the service."""
+
+    arrivals_per_day: float = Field(
+        5.0,
+        ge=0,
+        le=10_000,
+        description="Mean case arrivals a day (Poisson).",
+        json_schema_extra=_unit("cases/day"),
+    )
+    seasonality_amplitude: float = Field(
+        0.0,
+        ge=0,
+        lt=1,
+        description="Relative amplitude of a yearly sinusoidal swing in arrivals (0 = none).",
+        json_schema_extra=_unit("fraction"),
+    )
+    seasonality_peak_month: int = Field(
+        11,
+        ge=1,
+        le=12,
+        description="Calendar month in which arrivals peak.",
+        json_schema_extra=_unit("month"),
+    )
+    trend_per_year: float = Field(
+        0.0,
+        gt=-1,
+        le=1,
+        description="Compound yearly growth of the arrival rate.",
+        json_schema_extra=_unit("fraction/year"),
+    )
+    case_types: dict[str, CaseType] = Field(
+        default_factory=_default_case_types,
+        min_length=1,
+        description="The case types, by name.",
+    )
+
+    @field_validator("case_types")
+    @classmethod
+    def _shares_sum_to_one(cls, case_types: dict[str, CaseType]) -> dict[str, CaseType]:
+        total = sum(t.share for t in case_types.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"case type shares must sum to 1, they sum to {total:.6g}")
+        return case_types
+
+    @property
+    def mean_duration_days(self) -> float:
+        """Mean case duration over the arrival mix, in days."""
+        return sum(t.share * t.duration.mean for t in self.case_types.values())
+
+
+class Caseload(Section):
+    """The caseload cap that allocation respects."""
+
+    cap_per_fte: float = Field(
+        22.0,
+        gt=0,
+        le=200,
+        description="Most caseload units a full-time case holder is allocated; a case waits "
+        "unallocated when nobody is under the cap.",
+        json_schema_extra=_unit("cases/FTE"),
+    )
+    newly_qualified_cap_fraction: float = Field(
+        0.8,
+        gt=0,
+        le=1,
+        description="Share of the cap a newly qualified social worker holds in the ASYE year "
+        "(the protected caseload).",
+        json_schema_extra=_unit("fraction"),
+    )
+    newly_qualified_days: float = Field(
+        365,
+        ge=0,
+        le=3650,
+        description="Length of the protected ASYE year.",
+        json_schema_extra=_unit("days"),
+    )
+
+
+class Capacity(Section):
+    """A case holder's week, from which direct-work capacity and pressure follow."""
+
+    contracted_hours_per_week: float = Field(
+        37.0,
+        gt=0,
+        le=80,
+        description="Contracted hours of a full-time worker.",
+        json_schema_extra=_unit("hours/week"),
+    )
+    admin_share: float = Field(
+        0.35,
+        ge=0,
+        lt=1,
+        description="Share of contracted hours spent on recording, forms and other "
+        "bureaucracy rather than with children and families.",
+        json_schema_extra=_unit("fraction"),
+    )
+    supervision_hours_per_month: float = Field(
+        2.0,
+        ge=0,
+        le=40,
+        description="Hours of supervision a case holder receives a month.",
+        json_schema_extra=_unit("hours/month"),
+    )
+    training_days_per_year: float = Field(
+        5.0,
+        ge=0,
+        le=60,
+        description="Training days a year per FTE.",
+        json_schema_extra=_unit("days/year"),
+    )
+    absence_rate: float = Field(
+        0.035,
+        ge=0,
+        lt=1,
+        description="Share of working days lost to sickness (DfE 2025: 3.5%); it reduces "
+        "capacity and is reported as the absence rate.",
+        json_schema_extra=_unit("fraction"),
+    )
+
+
+class Attrition(Section):
+    """Why and when employees and agency workers leave."""
+
+    resignation_rate_per_year: float = Field(
+        0.11,
+        ge=0,
+        le=5,
+        description="Resignation hazard of an employee when every effect is at its reference "
+        "value (multiplier 1).",
+        json_schema_extra=_unit("1/year"),
+    )
+    retirement_rate_per_year: float = Field(
+        0.01,
+        ge=0,
+        le=1,
+        description="Hazard of retiring or leaving for reasons no effect changes.",
+        json_schema_extra=_unit("1/year"),
+    )
+    notice_days: Distribution = Field(
+        default_factory=lambda: Fixed(days=28),
+        description="Notice an employee works between resigning and leaving.",
+    )
+    review_interval_days: float = Field(
+        30.4375,
+        gt=0,
+        le=366,
+        description="How often each worker's hazard is brought up to date with pressure, "
+        "tenure and the other effects; the hazard is piecewise constant in between.",
+        json_schema_extra=_unit("days"),
+    )
+
+
+class NewlyQualifiedIntake(Section):
+    """A yearly cohort of newly qualified social workers (ASYE) into vacant case-holding posts."""
+
+    per_year: int = Field(
+        0,
+        ge=0,
+        le=10_000,
+        description="Starters in each cohort.",
+        json_schema_extra=_unit("people/year"),
+    )
+    month: int = Field(9, ge=1, le=12, description="Month the cohort starts.")
+    day: int = Field(1, ge=1, le=28, description="Day of the month the cohort starts.")
+
+
+class Recruitment(Section):
+    """Campaigns that fill vacant posts with employees."""
+
+    open_at: Literal["leaving", "notice"] = Field(
+        "leaving",
+        description="Open a campaign when the leaver leaves, or as soon as they give notice.",
+    )
+    campaign_days: Distribution = Field(
+        default_factory=lambda: Fixed(days=60),
+        description="From advert to the offer decision.",
+    )
+    applicants_per_campaign: float = Field(
+        3.0,
+        ge=0,
+        le=1000,
+        description="Mean applicants per campaign (Poisson) at reference reputation and pay.",
+        json_schema_extra=_unit("people"),
+    )
+    appointable_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of applicants good enough to appoint.",
+        json_schema_extra=_unit("fraction"),
+    )
+    offer_acceptance: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="Chance an appointable applicant accepts the offer.",
+        json_schema_extra=_unit("fraction"),
+    )
+    readvertise_gap_days: float = Field(
+        14.0,
+        ge=0,
+        le=3650,
+        description="Pause before a failed campaign is run again.",
+        json_schema_extra=_unit("days"),
+    )
+    starter_notice_days: Distribution = Field(
+        default_factory=lambda: Fixed(days=42),
+        description="Notice the new starter works for their old employer after accepting.",
+    )
+    ramp_up_days: float = Field(
+        60.0,
+        ge=0,
+        le=730,
+        description="Days a new starter takes to reach a full caseload.",
+        json_schema_extra=_unit("days"),
+    )
+    ramp_up_cap_fraction: float = Field(
+        0.6,
+        gt=0,
+        le=1,
+        description="Share of their cap a starter holds while ramping up.",
+        json_schema_extra=_unit("fraction"),
+    )
+    newly_qualified: NewlyQualifiedIntake = Field(default_factory=NewlyQualifiedIntake)
+
+
+class Agency(Section):
+    """Agency workers covering vacancies, absence or extra capacity."""
+
+    cover_vacancies: bool = Field(True, description="Cover vacant posts with agency staff.")
+    max_share_of_posts: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="Agency use cap: agency workers as a share of all funded posts.",
+        json_schema_extra=_unit("fraction"),
+    )
+    search_days: Distribution = Field(
+        default_factory=lambda: Fixed(days=21),
+        description="From a post falling vacant (or a search failing) to a search result.",
+    )
+    availability: float = Field(
+        0.85,
+        ge=0,
+        le=1,
+        description="Chance a search finds an agency worker at reference reputation.",
+        json_schema_extra=_unit("fraction"),
+    )
+    assignment_days: Distribution = Field(
+        default_factory=lambda: Lognormal(mean_days=270, sd_days=200),
+        description="How long an agency worker stays before ending the assignment.",
+    )
+    extra_workers: int = Field(
+        0,
+        ge=0,
+        le=100_000,
+        description="Agency case holders kept on to cover absence or extra capacity rather "
+        "than a vacancy (about a fifth of agency FTE nationally, DfE 2025).",
+        json_schema_extra=_unit("people (FTE)"),
+    )
+
+
+class Costs(Section):
+    """Prices that turn activity into money."""
+
+    salary_gbp_per_year: float = Field(
+        43_000,
+        ge=0,
+        le=1e6,
+        description="Mean salary of a full-time employed social worker.",
+        json_schema_extra=_unit("GBP/year"),
+    )
+    on_cost_share: float = Field(
+        0.30,
+        ge=0,
+        le=2,
+        description="Employer on-costs (pension, national insurance).",
+        json_schema_extra=_unit("fraction of salary"),
+    )
+    market_salary_gbp_per_year: float = Field(
+        43_000,
+        gt=0,
+        le=1e6,
+        description="Salary neighbouring employers pay; pay effects use salary plus "
+        "retention supplement over this.",
+        json_schema_extra=_unit("GBP/year"),
+    )
+    retention_supplement_gbp_per_year: float = Field(
+        0.0,
+        ge=0,
+        le=1e6,
+        description="Retention payment to each employed FTE.",
+        json_schema_extra=_unit("GBP/year"),
+    )
+    agency_day_rate_gbp: float = Field(
+        330.0,
+        ge=0,
+        le=1e4,
+        description="Cost of an agency worker per working day (Birmingham 2015: about GBP 33 "
+        "an hour).",
+        json_schema_extra=_unit("GBP/day"),
+    )
+    working_days_per_year: float = Field(
+        225.0,
+        gt=0,
+        le=366,
+        description="Working days in a year of agency cover.",
+        json_schema_extra=_unit("days/year"),
+    )
+    recruitment_gbp_per_campaign: float = Field(
+        2_500,
+        ge=0,
+        le=1e6,
+        description="Advertising and interviewing cost of one campaign.",
+        json_schema_extra=_unit("GBP"),
+    )
+    newly_qualified_support_gbp: float = Field(
+        2_000,
+        ge=0,
+        le=1e6,
+        description="Extra cost of supporting one ASYE starter.",
+        json_schema_extra=_unit("GBP"),
+    )
+
+
+class Effects(Section):
+    """The feedback effects, each a switchable curve (see :class:`Effect`)."""
+
+    pressure_on_resignation: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.6, 0.85), (1.0, 1.0), (1.3, 1.4), (1.6, 2.0), (2.0, 2.6)),
+            source="Assumption shaped by the DfE longitudinal study of social workers (2018): "
+            "too many cases is a stress for 50%, and stress is the main reason to leave.",
+        ),
+        description="Pressure (direct-work hours needed / available) -> multiplier on the "
+        "resignation hazard.",
+    )
+    tenure_on_resignation: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.0, 1.3), (2.0, 1.0), (10.0, 0.8)),
+            source="Assumption: leaving is commoner in the first years in a post.",
+        ),
+        description="Tenure in the post (years) -> multiplier on the resignation hazard.",
+    )
+    pay_on_resignation: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.9, 1.3), (1.0, 1.0), (1.1, 0.85)),
+            source="Assumption: a pay elasticity of quits of about -3 near the market rate.",
+        ),
+        description="Pay relative to the market -> multiplier on the resignation hazard.",
+    )
+    pay_on_applicants: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.9, 0.7), (1.0, 1.0), (1.1, 1.3)),
+            source="Assumption: applicants respond to pay about as strongly as quits.",
+        ),
+        description="Pay relative to the market -> multiplier on applicants per campaign.",
+    )
+
+    def all_off(self) -> Effects:
+        """A copy with every effect switched off."""
+        return self.model_copy(
+            update={name: getattr(self, name).off() for name in type(self).model_fields}
+        )
+
+
+class InitialState(Section):
+    """The service on the start date, so that a run starts without warm-up bias."""
+
+    vacant_case_holding_posts: int = Field(
+        0,
+        ge=0,
+        description="Case-holding posts with no employee on the start date.",
+        json_schema_extra=_unit("posts"),
+    )
+    vacant_non_case_holding_posts: int = Field(
+        0,
+        ge=0,
+        description="Non-case-holding posts with no employee on the start date.",
+        json_schema_extra=_unit("posts"),
+    )
+    agency_covering_vacancies: int = Field(
+        0,
+        ge=0,
+        description="Agency workers in vacant posts on the start date (case-holding posts first).",
+        json_schema_extra=_unit("people (FTE)"),
+    )
+    newly_qualified_share: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Share of employed case holders in their ASYE year on the start date.",
+        json_schema_extra=_unit("fraction"),
+    )
+    tenure_days: Distribution = Field(
+        default_factory=lambda: Exponential(mean_days=4 * 365.25),
+        description="Time in post so far of the employees in post on the start date; their "
+        "remaining tenure is drawn conditional on it.",
+    )
+    open_cases: int | None = Field(
+        None,
+        ge=0,
+        le=10_000_000,
+        description="Open cases on the start date; empty means the equilibrium number "
+        "(arrivals a day x mean duration). Types are split in proportion to share x mean "
+        "duration and remaining durations drawn from the equilibrium (length-biased) "
+        "distribution.",
+        json_schema_extra=_unit("cases"),
+    )
+
+
+class Policy(Section):
+    """A dated change: from ``date`` on, each ``set`` key path takes its new value."""
+
+    name: str = Field(min_length=1, description="A short name for tables and charts.")
+    date: dt.date = Field(description="The day the change takes effect.")
+    set: dict[str, Any] = Field(
+        min_length=1,
+        description="Dotted key paths of scenario fields and their new values, e.g. "
+        "{'caseload.cap_per_fte': 18}.",
+    )
+    cost_gbp_one_off: float = Field(
+        0.0, ge=0, description="Cost incurred on the date.", json_schema_extra=_unit("GBP")
+    )
+    cost_gbp_per_year: float = Field(
+        0.0, ge=0, description="Running cost from the date on.", json_schema_extra=_unit("GBP/year")
+    )
+
+
+class Scenario(Section):
+    """A complete, validated description of one service and what happens to it."""
+
+    schema_version: int = Field(
+        SCHEMA_VERSION,
+        description="The scenario file format; older files are migrated or refused with a message.",
+    )
+    name: str = Field("scenario", min_length=1, description="Short name used in tables.")
+    description: str = Field("", description="What the scenario represents.")
+    start_date: dt.date = Field(
+        dt.date(2024, 10, 1),
+        description="First simulated day; 1 October makes each simulated year a DfE "
+        "reporting year ending 30 September.",
+    )
+    horizon_years: float = Field(
+        5.0, gt=0, le=100, description="Length of a run.", json_schema_extra=_unit("years")
+    )
+    seed: int = Field(12345, ge=0, le=2**63 - 1, description="Base seed of the random streams.")
+    establishment: Establishment = Field(default_factory=Establishment)
+    initial: InitialState = Field(default_factory=InitialState)
+    workforce: Workforce = Field(default_factory=Workforce)
+    demand: Demand = Field(default_factory=Demand)
+    caseload: Caseload = Field(default_factory=Caseload)
+    capacity: Capacity = Field(default_factory=Capacity)
+    attrition: Attrition = Field(default_factory=Attrition)
+    recruitment: Recruitment = Field(default_factory=Recruitment)
+    agency: Agency = Field(default_factory=Agency)
+    costs: Costs = Field(default_factory=Costs)
+    effects: Effects = Field(default_factory=Effects)
+    policies: tuple[Policy, ...] = Field(
+        (), description="Dated changes to the scenario's parameters, applied in date order."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        est, ini = self.establishment, self.initial
+        problems = []
+        if ini.vacant_case_holding_posts > est.case_holding_posts:
+            problems.append(
+                f"initial.vacant_case_holding_posts ({ini.vacant_case_holding_posts}) exceeds "
+                f"establishment.case_holding_posts ({est.case_holding_posts})"
+            )
+        if ini.vacant_non_case_holding_posts > est.non_case_holding_posts:
+            problems.append(
+                f"initial.vacant_non_case_holding_posts ({ini.vacant_non_case_holding_posts}) "
+                f"exceeds establishment.non_case_holding_posts ({est.non_case_holding_posts})"
+            )
+        vacancies = ini.vacant_case_holding_posts + ini.vacant_non_case_holding_posts
+        if ini.agency_covering_vacancies > vacancies:
+            problems.append(
+                f"initial.agency_covering_vacancies ({ini.agency_covering_vacancies}) exceeds "
+                f"the initial vacancies ({vacancies})"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def end_date(self) -> dt.date:
+        """The day after the last simulated day."""
+        return self.start_date + dt.timedelta(days=round(self.horizon_years * 365.25))
+
+    @property
+    def horizon_days(self) -> float:
+        """Length of a run in days."""
+        return float((self.end_date - self.start_date).days)
+
+    def with_effects_off(self) -> Scenario:
+        """A copy with every feedback effect switched off (multiplier exactly 1)."""
+        return self.model_copy(update={"effects": self.effects.all_off()})
