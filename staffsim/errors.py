@@ -1,0 +1,21 @@
+"""Errors a user can cause and fix; the CLI prints them without a traceback.
+
+``exit_code`` is the command's exit status for that kind of error: 2 for bad input (a
+scenario file, an option), 1 for a run that could not complete.
+"""
+
+from __future__ import annotations
+
+__all__ = ["StaffsimError", "UserError"]
+
+
+class StaffsimError(Exception):
+    """Base of the errors staffsim reports as a message, not a traceback."""
+
+    exit_code = 1
+
+
+class UserError(StaffsimError):
+    """Bad input: a scenario file, a key path, a value or an option."""
+
+    exit_code = 2
