@@ -102,5 +102,6 @@ def reviews(svc: Service):
         interval = svc.p.attrition.review_interval_days
         svc.next_review = env.now + interval
         now = env.now
+        svc.before_review(now)
         for worker in list(svc.employees.values()):
             update_clock(svc, worker, now)

@@ -32,6 +32,7 @@ _CUMULATIVE_EXTRA = (
     "uncovered_post_days",
     "employed_fte_days",
     "agency_fte_days",
+    "agency_price_fte_days",
     "case_days",
     "waiting_case_days",
 )
@@ -66,6 +67,7 @@ class Observer:
             uncovered_post_days=svc.uncovered_post_days,
             employed_fte_days=svc.employed_fte_days,
             agency_fte_days=svc.agency_fte_days,
+            agency_price_fte_days=svc.agency_price_fte_days,
             case_days=svc.case_days,
             waiting_case_days=svc.waiting_case_days,
         )
@@ -139,7 +141,7 @@ class Observer:
             policy += pol.cost_gbp_per_year * overlap / DAYS_PER_YEAR
         out = {
             "employed_pay_gbp": flows["employed_fte_days"] * employed_day,
-            "agency_spend_gbp": flows["agency_fte_days"] * agency_day,
+            "agency_spend_gbp": flows["agency_price_fte_days"] * agency_day,
             "recruitment_gbp": flows["campaigns_started"] * c.recruitment_gbp_per_campaign,
             "newly_qualified_support_gbp": flows["newly_qualified_starters"]
             * c.newly_qualified_support_gbp,
@@ -241,7 +243,7 @@ class Observer:
             "sw_changes": flows["sw_changes"],
             "pressure": s["pressure"],
         }
-        row.update(svc.spiral_snapshot_row())
+        row.update(svc.spiral_snapshot_row(flows))
         row.update(self._costs(flows, self._year_start, now))
         self.annual.append(row)
         self._last_year = cum

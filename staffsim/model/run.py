@@ -43,6 +43,8 @@ def build(
     open_initial_workforce(svc)
     demand.open_initial_cases(svc)
     agency.open_extra_searches(svc)
+    if svc.spiral is not None:
+        svc.spiral.start()
     observer = Observer(svc)
     env.process(_observe(svc, observer))
     env.process(attrition.reviews(svc))

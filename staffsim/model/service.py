@@ -68,6 +68,8 @@ class Service:
         self.total_need_hours = 0.0
         self.total_avail_hours = 0.0
         self.extra_admin_share = 0.0
+        self.agency_price_multiplier = 1.0
+        self.spiral = None
         self.next_review = scenario.attrition.review_interval_days
         self.extra_agency_target = scenario.agency.extra_workers
         self.extra_agency_searching = 0
@@ -84,6 +86,7 @@ class Service:
         self.uncovered_post_days = 0.0
         self.employed_fte_days = 0.0
         self.agency_fte_days = 0.0
+        self.agency_price_fte_days = 0.0
         self._t_cases = 0.0
         self.case_days = 0.0
         self.waiting_case_days = 0.0
@@ -153,6 +156,7 @@ class Service:
             self.uncovered_post_days += self.n_uncovered * dt
             self.employed_fte_days += self.employed_fte * dt
             self.agency_fte_days += self.agency_fte * dt
+            self.agency_price_fte_days += self.agency_fte * self.agency_price_multiplier * dt
             self._t_posts = now
 
     def touch_cases(self, now: float) -> None:
@@ -509,35 +513,51 @@ class Service:
         self.hooks.on_agency_end(worker, post, now, reason)
 
     # ------------------------------------------------------------------------- effects
+    def attach_spiral(self) -> None:
+        """Connect the spiral's loops (supervision, quality, incidents, inspections)."""
+        from staffsim.model.spiral import Spiral
+
+        self.spiral = Spiral(self)
+
     def extra_resignation_multiplier(self, worker: Worker, now: float) -> float:
         """Multiplier on ``worker``'s resignation hazard from the spiral's loops (1 = none)."""
-        return 1.0
+        spiral = self.spiral
+        return 1.0 if spiral is None else spiral.resignation_multiplier(worker, now)
 
     def applicant_multiplier(self) -> float:
         """Multiplier on applicants per campaign from the spiral's loops (1 = none)."""
-        return 1.0
+        return 1.0 if self.spiral is None else self.spiral.applicant_multiplier()
 
     def agency_availability_multiplier(self) -> float:
         """Multiplier on the chance an agency search succeeds (1 = none)."""
-        return 1.0
+        return 1.0 if self.spiral is None else self.spiral.agency_availability_multiplier()
 
     def spiral_cumulative(self) -> dict[str, float]:
         """Cumulative counters of the spiral's loops (for the observers)."""
-        return {}
+        return {} if self.spiral is None else self.spiral.cumulative()
 
     def spiral_month_row(self, flows: dict[str, float]) -> dict[str, float]:
         """The spiral's monthly metrics."""
-        return {}
+        return {} if self.spiral is None else self.spiral.month_row(flows)
 
-    def spiral_snapshot_row(self) -> dict[str, float]:
+    def spiral_snapshot_row(self, flows: dict[str, float]) -> dict:
         """The spiral's metrics at a 30 September snapshot."""
-        return {}
-
-    def attach_spiral(self) -> None:
-        """Connect the spiral's loops (quality, incidents, culture, inspections)."""
+        if self.spiral is None:
+            return {}
+        row = self.spiral.snapshot_row()
+        row["incidents"] = flows["incidents"]
+        row["inspections"] = flows["inspections"]
+        return row
 
     def spiral_policy_changed(self, old: Scenario, new: Scenario) -> None:
         """Let the spiral's loops follow a policy change."""
+        if self.spiral is not None:
+            self.spiral.policy_changed(old, new)
+
+    def before_review(self, now: float) -> None:
+        """Bring the spiral up to date before hazards are recomputed at a review."""
+        if self.spiral is not None:
+            self.spiral.review(now, self.next_review)
 
     def refresh_demand(self) -> None:
         """Rebuild case-type draws after a policy; replaced by the arrival process."""

@@ -52,10 +52,17 @@ class WorkforceHooks(Hooks):
 
 def add_posts(svc: Service, role: str, count: int) -> list[Post]:
     """Add ``count`` vacant posts of ``role`` (numbered after the existing ones)."""
-    n_teams = max(1, svc.p.establishment.non_case_holding_posts)
+    n_teams = svc.p.establishment.teams
+    same_role = sum(1 for post in svc.posts if post.role == role)
     new = []
-    for _ in range(count):
-        post = Post(len(svc.posts), role, team=len(svc.posts) % n_teams)
+    for i in range(count):
+        index = same_role + i
+        if role == CASE_HOLDING:
+            team = index % n_teams
+        else:
+            # the first non-case-holding posts are the team managers'
+            team = index if index < n_teams else -1
+        post = Post(len(svc.posts), role, team=team)
         svc.posts.append(post)
         new.append(post)
     svc.touch_posts(svc.env.now)

@@ -15,6 +15,14 @@ from pydantic import Field, field_validator, model_validator
 from staffsim.scenario.base import Section
 from staffsim.scenario.distributions import Distribution, Exponential, Fixed, Lognormal
 from staffsim.scenario.effects import Effect
+from staffsim.scenario.spiral import (
+    Culture,
+    Incidents,
+    Inspection,
+    Quality,
+    Reputation,
+    Supervision,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -24,14 +32,20 @@ __all__ = [
     "CaseType",
     "Caseload",
     "Costs",
+    "Culture",
     "Demand",
     "Effects",
     "Establishment",
+    "Incidents",
     "InitialState",
+    "Inspection",
     "NewlyQualifiedIntake",
     "Policy",
+    "Quality",
     "Recruitment",
+    "Reputation",
     "Scenario",
+    "Supervision",
     "Workforce",
 ]
 
@@ -64,6 +78,34 @@ class Establishment(Section):
         "employed FTE in 2025).",
         json_schema_extra=_unit("posts (FTE)"),
     )
+    team_manager_posts: int | None = Field(
+        None,
+        ge=0,
+        le=100_000,
+        description="How many of the non-case-holding posts are team managers, each leading "
+        "a team of case holders; empty means one per seven case-holding posts (a span of "
+        "control of seven), at most the non-case-holding posts.",
+        json_schema_extra=_unit("posts (FTE)"),
+    )
+
+    @property
+    def teams(self) -> int:
+        """Number of teams (team manager posts), at least one."""
+        if self.team_manager_posts is not None:
+            return max(1, self.team_manager_posts)
+        return max(1, min(self.non_case_holding_posts, -(-self.case_holding_posts // 7)))
+
+    @model_validator(mode="after")
+    def _managers_within(self) -> Establishment:
+        if (
+            self.team_manager_posts is not None
+            and self.team_manager_posts > self.non_case_holding_posts
+        ):
+            raise ValueError(
+                f"team_manager_posts ({self.team_manager_posts}) exceeds non_case_holding_posts "
+                f"({self.non_case_holding_posts})"
+            )
+        return self
 
 
 class Workforce(Section):
@@ -499,6 +541,136 @@ class Effects(Section):
         description="Pay relative to the market -> multiplier on applicants per campaign.",
     )
 
+    supervision_on_resignation: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.0, 1.4), (0.5, 1.15), (1.0, 1.0)),
+            source="Assumption shaped by the DfE longitudinal study (2018): good supervision "
+            "is among the main reasons social workers give for staying.",
+        ),
+        description="Supervision received (share of the standard) -> multiplier on the "
+        "resignation hazard.",
+    )
+    culture_on_resignation: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.0, 1.2), (0.5, 1.0), (1.0, 0.9)),
+            source="Assumption shaped by the DfE longitudinal study (2018): working culture "
+            "is a source of stress for 42%.",
+        ),
+        description="Culture (0 blame, 1 just) -> multiplier on the resignation hazard "
+        "(morale), apart from any incident.",
+    )
+    blame_on_resignation: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.0, 1.0), (1.0, 3.0)),
+            source="Assumption: staff named in a blamed serious incident are several times "
+            "likelier to leave in the following months.",
+        ),
+        description="Blame (1 - culture) on a worker involved in an incident -> multiplier on "
+        "their resignation hazard for incidents.blame_days.",
+    )
+    blame_on_team_resignation: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.0, 1.0), (1.0, 1.4)),
+            source="Assumption: a blamed incident unsettles the whole team.",
+        ),
+        description="Blame (1 - culture) after an incident in the team -> multiplier on each "
+        "team member's resignation hazard for incidents.blame_days.",
+    )
+    defensive_on_admin: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.0, 1.0), (1.0, 1.04), (5.0, 1.15)),
+            source="Assumption: blamed incidents add checklists and recording (defensive "
+            "practice); paperwork is the first source of stress (68%, DfE 2018).",
+        ),
+        description="Blamed incidents in the last incidents.defensive_days, each weighted by "
+        "blame -> multiplier on the admin share.",
+    )
+    learning_on_incidents: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.0, 1.0), (3.0, 0.85), (10.0, 0.7)),
+            source="Assumption: learning reviews prevent a share of repeat incidents.",
+        ),
+        description="Learning stock (reviews in a just culture, each weighted by culture, "
+        "fading with incidents.learning_decay_days) -> multiplier on the incident rate.",
+    )
+    quality_on_incidents: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.3, 3.0), (0.55, 1.6), (0.72, 1.0), (0.9, 0.4), (1.0, 0.0)),
+            source="Assumption: incidents rise steeply as practice falls; none when practice "
+            "is perfect.",
+        ),
+        description="Quality index -> multiplier on the incident rate.",
+    )
+    pressure_on_quality: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.6, 1.05), (0.9, 1.0), (1.2, 0.9), (1.6, 0.75), (2.0, 0.6)),
+            source="Assumption: practice suffers as workloads exceed the time available.",
+        ),
+        description="Service pressure -> multiplier on the quality index.",
+    )
+    experience_on_quality: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.0, 1.03), (0.25, 1.0), (0.5, 0.93), (1.0, 0.8)),
+            source="Assumption: a workforce of novices practises less well.",
+        ),
+        description="Share of case-holder FTE with under quality.novice_experience_years of "
+        "experience -> multiplier on the quality index.",
+    )
+    continuity_on_quality: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.0, 1.03), (0.3, 1.0), (1.0, 0.88), (2.0, 0.75)),
+            source="Assumption: every change of social worker breaks a relationship "
+            "(27% of children looked after had 3+ social workers in 2024, DfE).",
+        ),
+        description="Changes of social worker per open case per year -> multiplier on the "
+        "quality index.",
+    )
+    supervision_on_quality: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.0, 0.8), (0.5, 0.9), (1.0, 1.0)),
+            source="Assumption: reflective supervision improves decisions.",
+        ),
+        description="Supervision received (share of the standard) -> multiplier on the "
+        "quality index.",
+    )
+    unallocated_on_quality: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.0, 1.0), (0.05, 0.92), (0.2, 0.7)),
+            source="Assumption: unallocated children are unprotected children.",
+        ),
+        description="Share of open cases waiting unallocated -> multiplier on the quality index.",
+    )
+    reputation_on_applicants: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.0, 0.35), (0.5, 1.0), (1.0, 1.5)),
+            source="Assumption until fitted by scripts/calibrate_reputation.py.",
+        ),
+        description="Reputation -> multiplier on applicants per campaign.",
+    )
+    reputation_on_resignation: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.0, 1.25), (0.5, 1.0), (1.0, 0.9)),
+            source="Assumption: staff leave services with a poor name sooner.",
+        ),
+        description="Reputation -> multiplier on the resignation hazard.",
+    )
+    reputation_on_agency_availability: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.0, 1.0), (0.5, 1.0), (1.0, 1.0)),
+            source="Assumption until fitted by scripts/calibrate_reputation.py: agencies "
+            "supply struggling services at a price.",
+        ),
+        description="Reputation -> multiplier on the chance an agency search succeeds.",
+    )
+    reputation_on_agency_price: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.0, 1.25), (0.5, 1.0), (1.0, 0.95)),
+            source="Assumption: agencies charge a premium to services in difficulty (NAO 2016 "
+            "and council reports of premiums from +33% to 2.8x).",
+        ),
+        description="Reputation -> multiplier on the agency day rate.",
+    )
+
     def all_off(self) -> Effects:
         """A copy with every effect switched off."""
         return self.model_copy(
@@ -598,6 +770,12 @@ class Scenario(Section):
     agency: Agency = Field(default_factory=Agency)
     costs: Costs = Field(default_factory=Costs)
     effects: Effects = Field(default_factory=Effects)
+    quality: Quality = Field(default_factory=Quality)
+    incidents: Incidents = Field(default_factory=Incidents)
+    culture: Culture = Field(default_factory=Culture)
+    supervision: Supervision = Field(default_factory=Supervision)
+    inspection: Inspection = Field(default_factory=Inspection)
+    reputation: Reputation = Field(default_factory=Reputation)
     policies: tuple[Policy, ...] = Field(
         (), description="Dated changes to the scenario's parameters, applied in date order."
     )

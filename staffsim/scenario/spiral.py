@@ -1,0 +1,229 @@
+"""Scenario sections for the spiral's loops: quality, incidents, culture, supervision,
+inspections and reputation.
+
+The effect curves that connect these to attrition, recruitment and agency cover live with
+the other effects in :class:`staffsim.scenario.schema.Effects`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from staffsim.scenario.base import Section
+
+__all__ = ["RATINGS", "Culture", "Incidents", "Inspection", "Quality", "Reputation", "Supervision"]
+
+Rating = Literal["outstanding", "good", "requires_improvement", "inadequate"]
+RATINGS: tuple[str, ...] = ("outstanding", "good", "requires_improvement", "inadequate")
+"""Ofsted's overall effectiveness judgements, best first."""
+
+
+def _unit(unit: str) -> dict[str, str]:
+    return {"unit": unit}
+
+
+class Quality(Section):
+    """The practice quality index (0 to 1; 1 is practice that could not be better)."""
+
+    base_index: float = Field(
+        0.72,
+        ge=0,
+        le=1,
+        description="Quality index when every input is at its reference (each quality effect "
+        "multiplier 1). Assumption: a typical council sits between good and requires "
+        "improvement.",
+        json_schema_extra=_unit("index 0-1"),
+    )
+    smoothing_days: float = Field(
+        120.0,
+        gt=0,
+        le=3650,
+        description="Time constant with which practice follows its drivers (practice changes "
+        "over months, not days).",
+        json_schema_extra=_unit("days"),
+    )
+    novice_experience_years: float = Field(
+        2.0,
+        ge=0,
+        le=40,
+        description="Post-qualifying experience below which a case holder counts as a novice "
+        "in the experience mix.",
+        json_schema_extra=_unit("years"),
+    )
+
+
+class Incidents(Section):
+    """Serious incidents (a child seriously harmed or dying where abuse or neglect is known or
+    suspected) and how the culture handles them."""
+
+    rate_per_1000_cases_per_year: float = Field(
+        0.8,
+        ge=0,
+        le=100,
+        description="Serious incidents a year per 1,000 open cases at reference quality "
+        "(multiplier 1). Assumption of the order of England's ~500 serious incident "
+        "notifications a year over ~400,000 children in need.",
+        json_schema_extra=_unit("1/(1000 cases x year)"),
+    )
+    press_share: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of incidents that reach the press.",
+        json_schema_extra=_unit("fraction"),
+    )
+    reputation_drop_per_press_incident: float = Field(
+        0.04,
+        ge=0,
+        le=1,
+        description="Fall in reputation from one incident in the press.",
+        json_schema_extra=_unit("index 0-1"),
+    )
+    blame_days: float = Field(
+        180.0,
+        ge=0,
+        le=3650,
+        description="How long blame after an incident raises the leaving hazard of the staff "
+        "involved and their team.",
+        json_schema_extra=_unit("days"),
+    )
+    defensive_days: float = Field(
+        365.0,
+        ge=0,
+        le=3650,
+        description="How long the defensive paperwork an incident provokes lasts.",
+        json_schema_extra=_unit("days"),
+    )
+    learning_decay_days: float = Field(
+        730.0,
+        gt=0,
+        le=36500,
+        description="Time constant over which the lessons of reviews fade.",
+        json_schema_extra=_unit("days"),
+    )
+
+
+class Culture(Section):
+    """How the organisation treats errors: 0 is a blaming culture, 1 a just, learning one."""
+
+    just_culture: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Culture on the start date (0 blame, 1 just and learning).",
+        json_schema_extra=_unit("index 0-1"),
+    )
+    target: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Culture being moved towards (a policy sets it); empty means no change.",
+        json_schema_extra=_unit("index 0-1"),
+    )
+    ramp_days: float = Field(
+        0.0,
+        ge=0,
+        le=36500,
+        description="Days a culture change takes to complete, linearly, from the day the "
+        "target is set.",
+        json_schema_extra=_unit("days"),
+    )
+
+
+class Supervision(Section):
+    """Team managers and the supervision they give."""
+
+    manager_hours_per_month: float = Field(
+        20.0,
+        ge=0,
+        le=200,
+        description="Hours a month a team manager can give to supervision.",
+        json_schema_extra=_unit("hours/month"),
+    )
+    vacant_manager_cover: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of the standard a team receives while its manager post is vacant "
+        "and uncovered (others step in).",
+        json_schema_extra=_unit("fraction"),
+    )
+
+
+class Inspection(Section):
+    """Ofsted inspections (ILACS) and the judgements they make."""
+
+    current_rating: Rating = Field("good", description="Latest judgement on the start date.")
+    last_inspection_date: dt.date | None = Field(
+        None,
+        description="Date of that judgement; empty means half an interval before the start.",
+    )
+    interval_days: dict[Rating, float] = Field(
+        default_factory=lambda: {
+            "outstanding": 1461.0,
+            "good": 1096.0,
+            "requires_improvement": 1096.0,
+            "inadequate": 730.0,
+        },
+        description="Days from a judgement to the next inspection, by judgement (sooner after a "
+        "poor one; ILACS: standard inspections about every three years, re-inspection of "
+        "inadequate services within about two).",
+    )
+    window_days: float = Field(
+        365.0,
+        gt=0,
+        le=3650,
+        description="Period of recent practice an inspection judges.",
+        json_schema_extra=_unit("days"),
+    )
+    outstanding_from: float = Field(0.85, ge=0, le=1, description="Score for outstanding.")
+    good_from: float = Field(0.70, ge=0, le=1, description="Score for good.")
+    requires_improvement_from: float = Field(
+        0.55, ge=0, le=1, description="Score for requires improvement; below is inadequate."
+    )
+    incident_penalty: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="Score lost for each serious incident in the window.",
+        json_schema_extra=_unit("index 0-1"),
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Inspection:
+        if not self.outstanding_from >= self.good_from >= self.requires_improvement_from:
+            raise ValueError(
+                "thresholds must satisfy outstanding_from >= good_from >= requires_improvement_from"
+            )
+        return self
+
+
+class Reputation(Section):
+    """The service's standing with social workers and agencies (0 to 1; 0.5 is average)."""
+
+    initial: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Reputation on the start date.",
+        json_schema_extra=_unit("index 0-1"),
+    )
+    target_by_rating: dict[Rating, float] = Field(
+        default_factory=lambda: {
+            "outstanding": 0.75,
+            "good": 0.58,
+            "requires_improvement": 0.45,
+            "inadequate": 0.2,
+        },
+        description="Reputation a judgement pulls towards.",
+    )
+    adjust_days: float = Field(
+        365.0,
+        gt=0,
+        le=36500,
+        description="Time constant with which reputation follows the latest judgement.",
+        json_schema_extra=_unit("days"),
+    )
