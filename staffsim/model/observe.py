@@ -44,6 +44,7 @@ class Observer:
     def __init__(self, svc: Service) -> None:
         self.svc = svc
         self.monthly: list[dict] = []
+        self.pending: list = []  # (day, kind, date) marks not yet recorded
         self.annual: list[dict] = []
         self._last_month = self._cumulative()
         self._last_year = dict(self._last_month)

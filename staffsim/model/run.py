@@ -64,13 +64,28 @@ def _observe(svc: Service, observer: Observer):
     env = svc.env
     marks = [(day, 0, date) for day, date in svc.calendar.month_ends()]
     marks += [(day, 1, date) for day, date in svc.calendar.snapshots()]
-    for day, kind, date in sorted(marks):
+    observer.pending = sorted(marks)
+    while observer.pending:
+        day, kind, date = observer.pending[0]
         if day > env.now:
             yield env.timeout(day - env.now)
+        observer.pending.pop(0)
         if kind == 0:
             observer.record_month(date)
         else:
             observer.record_snapshot(date)
+
+
+def _observe_end(observer: Observer, horizon_days: float) -> None:
+    """Record the marks that fall on the last instant, which ``env.run(until=...)`` leaves
+    unprocessed."""
+    for day, kind, date in observer.pending:
+        if day <= horizon_days:
+            if kind == 0:
+                observer.record_month(date)
+            else:
+                observer.record_snapshot(date)
+    observer.pending = []
 
 
 def run_one(
@@ -84,6 +99,7 @@ def run_one(
     started = time.perf_counter()
     svc, observer = build(scenario, replication, seed, trace)
     svc.env.run(until=svc.calendar.horizon_days)
+    _observe_end(observer, svc.calendar.horizon_days)
     queue_left = len(svc.env._queue)  # scheduled but not processed
     events = next(svc.env._eid) - queue_left
     return {

@@ -329,7 +329,9 @@ class Spiral:
         start = now - p.window_days
         recent = [q for day, q in self.quality_history if day >= start] or [self.quality]
         incidents = sum(1 for day in self.incident_days if day >= start)
-        score = sum(recent) / len(recent) - p.incident_penalty * incidents
+        open_cases = max(self.svc.open_cases, 1)
+        per_1000_cases_year = incidents / open_cases * 1000.0 * DAYS_PER_YEAR / p.window_days
+        score = sum(recent) / len(recent) - p.incident_penalty * per_1000_cases_year
         if score >= p.outstanding_from:
             rating = "outstanding"
         elif score >= p.good_from:

@@ -185,11 +185,13 @@ class Inspection(Section):
         0.55, ge=0, le=1, description="Score for requires improvement; below is inadequate."
     )
     incident_penalty: float = Field(
-        0.02,
+        0.05,
         ge=0,
         le=1,
-        description="Score lost for each serious incident in the window.",
-        json_schema_extra=_unit("index 0-1"),
+        description="Score lost per serious incident a year per 1,000 open cases in the window "
+        "(incidents are scaled by the size of the service, so that a large council is not "
+        "judged worse for being large).",
+        json_schema_extra=_unit("index 0-1 per (incident/1000 cases/year)"),
     )
 
     @model_validator(mode="after")
