@@ -44,6 +44,8 @@ def apply_step(svc: Service, step: PolicyStep) -> None:
         or (new.recruitment.ramp_up_cap_fraction != old.recruitment.ramp_up_cap_fraction)
     ):
         svc.refresh_all_holders(now)
+    if new.agency != old.agency or new.costs != old.costs:
+        svc.update_agency_price(now)
     if new.agency != old.agency:
         if new.agency.cover_vacancies:
             for post in svc.posts:

@@ -45,6 +45,7 @@ def build(
     agency.open_extra_searches(svc)
     if svc.spiral is not None:
         svc.spiral.start()
+    svc.update_agency_price(0.0)
     observer = Observer(svc)
     env.process(_observe(svc, observer))
     env.process(attrition.reviews(svc))

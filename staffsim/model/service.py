@@ -528,9 +528,31 @@ class Service:
         """Multiplier on applicants per campaign from the spiral's loops (1 = none)."""
         return 1.0 if self.spiral is None else self.spiral.applicant_multiplier()
 
+    def agency_market_day_rate(self) -> float:
+        """The day rate agencies ask now (GBP/day): the scenario's rate, moved by reputation."""
+        rate = self.p.costs.agency_day_rate_gbp
+        return rate if self.spiral is None else rate * self.spiral.agency_market_multiplier()
+
+    def update_agency_price(self, now: float) -> None:
+        """Set the price paid for agency time (the market rate, or the cap if lower)."""
+        market = self.agency_market_day_rate()
+        cap = self.p.agency.price_cap_gbp_per_day
+        paid = market if cap is None else min(market, cap)
+        base = self.p.costs.agency_day_rate_gbp
+        multiplier = paid / base if base > 0 else 1.0
+        if multiplier != self.agency_price_multiplier:
+            self.touch_posts(now)
+            self.agency_price_multiplier = multiplier
+
     def agency_availability_multiplier(self) -> float:
-        """Multiplier on the chance an agency search succeeds (1 = none)."""
-        return 1.0 if self.spiral is None else self.spiral.agency_availability_multiplier()
+        """Multiplier on the chance an agency search succeeds: reputation and any price cap."""
+        m = 1.0 if self.spiral is None else self.spiral.agency_availability_multiplier()
+        cap = self.p.agency.price_cap_gbp_per_day
+        if cap is not None:
+            market = self.agency_market_day_rate()
+            if market > 0 and cap < market:
+                m *= self.p.effects.price_cap_on_agency_availability(cap / market)
+        return m
 
     def spiral_cumulative(self) -> dict[str, float]:
         """Cumulative counters of the spiral's loops (for the observers)."""

@@ -111,7 +111,8 @@ class Spiral:
     def agency_availability_multiplier(self) -> float:
         return self.svc.p.effects.reputation_on_agency_availability(self.reputation)
 
-    def agency_price_multiplier(self) -> float:
+    def agency_market_multiplier(self) -> float:
+        """The market's agency day rate over the scenario's, given the reputation."""
         return self.svc.p.effects.reputation_on_agency_price(self.reputation)
 
     def team_of(self, worker: Worker) -> int:
@@ -145,7 +146,7 @@ class Spiral:
         while self.incident_days and self.incident_days[0] < now - window:
             self.incident_days.popleft()
         self._update_defensive(now)
-        svc.agency_price_multiplier = self.agency_price_multiplier()
+        svc.update_agency_price(now)
         self.last_review = now
         self.changes_at_review = svc.n_sw_changes
         self._schedule_incidents(now, next_review)

@@ -442,6 +442,15 @@ class Agency(Section):
         "than a vacancy (about a fifth of agency FTE nationally, DfE 2025).",
         json_schema_extra=_unit("people (FTE)"),
     )
+    price_cap_gbp_per_day: float | None = Field(
+        None,
+        gt=0,
+        le=1e4,
+        description="Agency price cap: the most the council pays an agency worker a day "
+        "(empty = no cap). Below the market rate it saves money but fewer searches succeed "
+        "(effect price_cap_on_agency_availability).",
+        json_schema_extra=_unit("GBP/day"),
+    )
 
 
 class Costs(Section):
@@ -669,6 +678,17 @@ class Effects(Section):
             "and council reports of premiums from +33% to 2.8x).",
         ),
         description="Reputation -> multiplier on the agency day rate.",
+    )
+
+    price_cap_on_agency_availability: Effect = Field(
+        default_factory=lambda: Effect(
+            points=((0.6, 0.2), (0.8, 0.6), (1.0, 1.0)),
+            source="Assumption: agencies place workers where they are paid most; regional "
+            "price caps (memoranda of understanding) reduced supply in the councils that "
+            "held to them.",
+        ),
+        description="Agency price cap over the market day rate -> multiplier on the chance "
+        "an agency search succeeds (1 when there is no cap or the cap is above the market).",
     )
 
     def all_off(self) -> Effects:
