@@ -10,6 +10,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from simpy.core import URGENT
+from simpy.events import Event
+
 from staffsim.model import agency, attrition, demand, recruitment
 from staffsim.model.observe import Observer
 from staffsim.model.policies import policy_process
@@ -69,12 +72,22 @@ def _observe(svc: Service, observer: Observer):
     while observer.pending:
         day, kind, date = observer.pending[0]
         if day > env.now:
-            yield env.timeout(day - env.now)
+            yield _before_others(env, day - env.now)
         observer.pending.pop(0)
         if kind == 0:
             observer.record_month(date)
         else:
             observer.record_snapshot(date)
+
+
+def _before_others(env, delay: float) -> Event:
+    """A timeout processed before any other event due at the same instant, so that a
+    period's row shows the state at its end, before a policy dated the next day acts."""
+    event = Event(env)
+    event._ok = True
+    event._value = None
+    env.schedule(event, URGENT, delay)
+    return event
 
 
 def _observe_end(observer: Observer, horizon_days: float) -> None:
