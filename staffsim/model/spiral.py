@@ -46,6 +46,8 @@ class Spiral:
         self.culture_ramp_days = p.culture.ramp_days
         self.culture = self.culture_start
         self.team_supervision: list[float] = [1.0] * p.establishment.teams
+        # supervision_on_resignation of each team, worked out once per review
+        self.team_resignation: list[float] = [1.0] * p.establishment.teams
         self.supervision_mean = 1.0
         self.quality = p.quality.base_index
         self.quality_history: deque[tuple[float, float]] = deque()
@@ -94,8 +96,8 @@ class Spiral:
         eff = self.svc.p.effects
         m = (
             eff.culture_on_resignation(self.culture)
-            * eff.supervision_on_resignation(self.team_supervision[self.team_of(worker)])
             * eff.reputation_on_resignation(self.reputation)
+            * self.team_resignation[self.team_of(worker)]
         )
         blamed = self.worker_blame.get(worker.id)
         if blamed is not None and blamed[0] > now:
@@ -183,6 +185,7 @@ class Spiral:
             else:
                 ratio = min(1.0, offered / (present[k] * standard))
             self.team_supervision[k] = ratio
+            self.team_resignation[k] = p.effects.supervision_on_resignation(ratio)
             total += present[k]
             weighted += present[k] * ratio
         self.supervision_mean = weighted / total if total else 1.0
@@ -388,4 +391,5 @@ class Spiral:
                 self.culture = self.culture_start = new.culture.just_culture
         if new.establishment.teams != len(self.team_supervision):
             self.team_supervision = [1.0] * new.establishment.teams
-            self._update_supervision()
+            self.team_resignation = [1.0] * new.establishment.teams
+        self._update_supervision()

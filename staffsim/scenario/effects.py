@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from staffsim.scenario.base import Section
 
@@ -28,6 +29,11 @@ class Effect(Section):
         "points, flat outside them.",
     )
     source: str = Field("", description="Where the curve comes from, or the assumption made.")
+    _xs: list[float] = PrivateAttr(default_factory=list)
+
+    def model_post_init(self, context: Any) -> None:
+        # the inputs as a list once, because the curve is read hundreds of thousands of times
+        self._xs = [x for x, _ in self.points]
 
     @field_validator("points")
     @classmethod
@@ -50,7 +56,7 @@ class Effect(Section):
             return pts[0][1]
         if x >= pts[-1][0]:
             return pts[-1][1]
-        i = bisect.bisect_right([p[0] for p in pts], x)
+        i = bisect.bisect_right(self._xs, x)
         (x0, y0), (x1, y1) = pts[i - 1], pts[i]
         return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
 
