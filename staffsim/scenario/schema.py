@@ -604,7 +604,7 @@ class Effects(Section):
     )
     quality_on_incidents: Effect = Field(
         default_factory=lambda: Effect(
-            points=((0.3, 3.0), (0.55, 1.6), (0.72, 1.0), (0.9, 0.4), (1.0, 0.0)),
+            points=((0.3, 3.0), (0.58, 1.6), (0.75, 1.0), (0.9, 0.4), (1.0, 0.0)),
             source="Assumption: incidents rise steeply as practice falls; none when practice "
             "is perfect.",
         ),
@@ -651,23 +651,29 @@ class Effects(Section):
     )
     reputation_on_applicants: Effect = Field(
         default_factory=lambda: Effect(
-            points=((0.0, 0.35), (0.5, 1.0), (1.0, 1.5)),
-            source="Assumption until fitted by scripts/calibrate_reputation.py.",
+            points=((0.2, 0.503), (0.45, 0.934), (0.58, 1.0), (0.75, 1.684)),
+            source="Fitted by scripts/calibrate_reputation.py to the DfE 2022-2025 council "
+            "rates grouped by latest Ofsted judgement (method in "
+            "staffsim.calibration.reputation).",
         ),
         description="Reputation -> multiplier on applicants per campaign.",
     )
     reputation_on_resignation: Effect = Field(
         default_factory=lambda: Effect(
-            points=((0.0, 1.25), (0.5, 1.0), (1.0, 0.9)),
-            source="Assumption: staff leave services with a poor name sooner.",
+            points=((0.2, 1.2), (0.45, 1.155), (0.58, 1.0), (0.75, 0.927)),
+            source="Fitted by scripts/calibrate_reputation.py to the DfE 2022-2025 council "
+            "rates grouped by latest Ofsted judgement (method in "
+            "staffsim.calibration.reputation).",
         ),
         description="Reputation -> multiplier on the resignation hazard.",
     )
     reputation_on_agency_availability: Effect = Field(
         default_factory=lambda: Effect(
-            points=((0.0, 1.0), (0.5, 1.0), (1.0, 1.0)),
-            source="Assumption until fitted by scripts/calibrate_reputation.py: agencies "
-            "supply struggling services at a price.",
+            points=((0.2, 0.966), (0.45, 1.109), (0.58, 1.0), (0.75, 0.579)),
+            source="Fitted by scripts/calibrate_reputation.py to the DfE 2022-2025 council "
+            "rates grouped by latest Ofsted judgement (method in "
+            "staffsim.calibration.reputation)."
+            " Services judged outstanding cover fewer vacancies with agency staff.",
         ),
         description="Reputation -> multiplier on the chance an agency search succeeds.",
     )

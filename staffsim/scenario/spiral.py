@@ -29,12 +29,12 @@ class Quality(Section):
     """The practice quality index (0 to 1; 1 is practice that could not be better)."""
 
     base_index: float = Field(
-        0.72,
+        0.75,
         ge=0,
         le=1,
         description="Quality index when every input is at its reference (each quality effect "
-        "multiplier 1). Assumption: a typical council sits between good and requires "
-        "improvement.",
+        "multiplier 1). Assumption: a typical council is judged good, as the median council "
+        "was on 30 September 2025.",
         json_schema_extra=_unit("index 0-1"),
     )
     smoothing_days: float = Field(
@@ -179,10 +179,15 @@ class Inspection(Section):
         description="Period of recent practice an inspection judges.",
         json_schema_extra=_unit("days"),
     )
-    outstanding_from: float = Field(0.85, ge=0, le=1, description="Score for outstanding.")
-    good_from: float = Field(0.70, ge=0, le=1, description="Score for good.")
+    outstanding_from: float = Field(
+        0.82, ge=0, le=1, description="Score from which a service is judged outstanding."
+    )
+    good_from: float = Field(0.68, ge=0, le=1, description="Score from which it is judged good.")
     requires_improvement_from: float = Field(
-        0.55, ge=0, le=1, description="Score for requires improvement; below is inadequate."
+        0.58,
+        ge=0,
+        le=1,
+        description="Score from which it is judged requires improvement; below is inadequate.",
     )
     incident_penalty: float = Field(
         0.05,
