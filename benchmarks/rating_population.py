@@ -14,6 +14,7 @@ inadequate, as the published ones do.
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def main() -> None:
                 f"{rating:22} {label:8} {sim_mean:12.1f}% ({sim_se:4.1f}) {sim_n:4d}   "
                 f"{pub[f'{rate}_mean']:12.1f}% ({pub[f'{rate}_se']:4.1f}) {pub[f'{rate}_n']:4d}"
             )
-        ranked = all(a < b for a, b in zip(means, means[1:], strict=False))
+        ranked = all(a < b for a, b in itertools.pairwise(means))
         ordered &= ranked
         print(f"{'':22} {label:8} ranked outstanding < good < RI < inadequate: {ranked}\n")
     print("RESULT:", "same order as published" if ordered else "order differs from published")

@@ -3,9 +3,10 @@
 Each council starts from the base scenario with its own starting state drawn independently:
 vacancy share, agency cover of vacancies, demand relative to establishment, admin share,
 culture, reputation, the quality of practice its leadership delivers, the latest judgement
-(from the published mix) and when that inspection happened. None of these is tied to the judgement, so any pattern by judgement
-at the later census days comes from the model's own dynamics: its inspections judge the
-practice its workforce delivers, and the judgements feed back through reputation.
+(from the published mix) and when that inspection happened. None of these is tied to the
+judgement, so any pattern by judgement at the later census days comes from the model's own
+dynamics: its inspections judge the practice its workforce delivers, and the judgements
+feed back through reputation.
 
 Each council runs for ``burn_in_years`` before the census years that are grouped, so that
 most have been inspected by the model at least once; then each 30 September row is grouped
