@@ -76,6 +76,17 @@ class Observer:
         return out
 
     # ----------------------------------------------------------------------- stocks
+    def start_rates(self) -> dict[str, float]:
+        """Vacancy and agency rates (percent, DfE definitions) of the state as it stands,
+        e.g. the starting state before a run."""
+        s = self._stocks()
+        inpost, agency, vac = s["employed_fte"], s["agency_fte"], s["vacancies"]
+        return {
+            "vacancy_rate_fte": _pct(vac, vac + inpost),
+            "agency_rate_fte": _pct(agency, agency + inpost),
+            "caseload_fte": s["caseload_mean"],
+        }
+
     def _stocks(self) -> dict[str, float]:
         svc = self.svc
         case_posts = sum(1 for p in svc.posts if p.role == "case_holding")

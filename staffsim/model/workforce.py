@@ -129,7 +129,7 @@ def open_initial_workforce(svc: Service) -> None:
     covered = 0
     ordered_vacancies = [post for post in case_posts + other_posts if post in vacant]
     for post in ordered_vacancies:
-        if covered < ini.agency_covering_vacancies:
+        if covered < p.initial_agency_cover:
             svc.start_agency(post, 0.0, remaining_days=agency_left())
             covered += 1
     for _ in range(p.agency.extra_workers):

@@ -725,6 +725,15 @@ class InitialState(Section):
         description="Agency workers in vacant posts on the start date (case-holding posts first).",
         json_schema_extra=_unit("people (FTE)"),
     )
+    agency_cover_share: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Instead of agency_covering_vacancies: the share of vacant case-holding "
+        "posts covered by agency workers on the start date (so that the cover follows the "
+        "vacancies when they are varied).",
+        json_schema_extra=_unit("fraction"),
+    )
     newly_qualified_share: float = Field(
         0.0,
         ge=0,
@@ -821,6 +830,10 @@ class Scenario(Section):
                 f"exceeds establishment.non_case_holding_posts ({est.non_case_holding_posts})"
             )
         vacancies = ini.vacant_case_holding_posts + ini.vacant_non_case_holding_posts
+        if ini.agency_cover_share is not None and ini.agency_covering_vacancies:
+            problems.append(
+                "give initial.agency_covering_vacancies or initial.agency_cover_share, not both"
+            )
         if ini.agency_covering_vacancies > vacancies:
             problems.append(
                 f"initial.agency_covering_vacancies ({ini.agency_covering_vacancies}) exceeds "
@@ -829,6 +842,14 @@ class Scenario(Section):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    @property
+    def initial_agency_cover(self) -> int:
+        """Agency workers covering vacancies on the start date."""
+        ini = self.initial
+        if ini.agency_cover_share is not None:
+            return round(ini.agency_cover_share * ini.vacant_case_holding_posts)
+        return ini.agency_covering_vacancies
 
     @property
     def end_date(self) -> dt.date:
