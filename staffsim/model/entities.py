@@ -20,6 +20,7 @@ class Post:
         "campaign_open",
         "employee",
         "id",
+        "offer_accepted",
         "pending_starter",
         "removed",
         "role",
@@ -38,6 +39,7 @@ class Post:
         self.campaign_open = False
         self.search_open = False
         self.pending_starter = False
+        self.offer_accepted = False  # a starter is working their notice elsewhere
         self.removed = False
 
 

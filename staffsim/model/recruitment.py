@@ -52,7 +52,9 @@ def campaign(svc: Service, post: Post):
             if poisson_at_least_one(mean, svc.uniforms["recruitment.outcome"]()):
                 svc.flows["hires_accepted"] += 1
                 svc.log("offer_accepted", post=post.id)
+                post.offer_accepted = True
                 yield env.timeout(svc.draw("recruitment.starter_notice"))
+                post.offer_accepted = False
                 if post.removed:
                     return
                 if post.employee is None:
@@ -77,8 +79,8 @@ def newly_qualified_cohorts(svc: Service, days: list[float]):
             if placed >= n:
                 break
             if post.role == CASE_HOLDING and post.employee is None and not post.removed:
-                if post.pending_starter:
-                    continue
+                if post.pending_starter or post.offer_accepted:
+                    continue  # the post's new starter is on their way
                 svc.start_employee(post, env.now, newly_qualified=True)
                 placed += 1
         svc.flows["newly_qualified_unplaced"] += n - placed

@@ -45,8 +45,9 @@ class Service:
     streams:
         The replication's random streams.
     trace:
-        Optional ``trace(day, kind, fields)`` called on each workforce event (for event
-        logs in tests and diagnostics); ``None`` costs nothing.
+        Optional ``trace(day, kind, fields)`` called on each workforce event, incident,
+        inspection and policy (for event logs in tests and diagnostics); ``None`` costs
+        nothing.
     """
 
     def __init__(self, scenario: Scenario, streams: RandomStreams, trace: Trace | None = None):
