@@ -29,9 +29,9 @@ def get_path(data: Any, path: str) -> Any:
 def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     """A deep copy of ``data`` with ``path`` set to ``value`` (intermediate mappings created).
 
-    A mapping value replaces a leaf; a mapping set onto a mapping merges key by key, so
+    The value replaces whatever was at ``path``, a whole mapping included, so
     ``set_path(d, "recruitment.campaign_days", {"dist": "fixed", "days": 30})`` replaces the
-    whole distribution only when its ``dist`` changes.
+    distribution; set a section's fields one path each to keep its other fields.
     """
     out = copy.deepcopy(data)
     keys = split_path(path)

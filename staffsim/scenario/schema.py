@@ -781,6 +781,8 @@ class Scenario(Section):
 
     schema_version: int = Field(
         SCHEMA_VERSION,
+        ge=1,
+        le=SCHEMA_VERSION,
         description="The scenario file format; older files are migrated or refused with a message.",
     )
     name: str = Field("scenario", min_length=1, description="Short name used in tables.")

@@ -8,9 +8,9 @@ the other effects in :class:`staffsim.scenario.schema.Effects`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from staffsim.scenario.base import Section
 
@@ -161,7 +161,7 @@ class Inspection(Section):
         None,
         description="Date of that judgement; empty means half an interval before the start.",
     )
-    interval_days: dict[Rating, float] = Field(
+    interval_days: dict[Rating, Annotated[float, Field(gt=0, le=36500)]] = Field(
         default_factory=lambda: {
             "outstanding": 1461.0,
             "good": 1096.0,
@@ -201,6 +201,9 @@ class Inspection(Section):
 
     @model_validator(mode="after")
     def _ordered(self) -> Inspection:
+        missing = [r for r in RATINGS if r not in self.interval_days]
+        if missing:
+            raise ValueError(f"interval_days needs every judgement; missing {missing}")
         if not self.outstanding_from >= self.good_from >= self.requires_improvement_from:
             raise ValueError(
                 "thresholds must satisfy outstanding_from >= good_from >= requires_improvement_from"
@@ -218,7 +221,7 @@ class Reputation(Section):
         description="Reputation on the start date.",
         json_schema_extra=_unit("index 0-1"),
     )
-    target_by_rating: dict[Rating, float] = Field(
+    target_by_rating: dict[Rating, Annotated[float, Field(ge=0, le=1)]] = Field(
         default_factory=lambda: {
             "outstanding": 0.75,
             "good": 0.58,
@@ -227,6 +230,15 @@ class Reputation(Section):
         },
         description="Reputation a judgement pulls towards.",
     )
+
+    @field_validator("target_by_rating")
+    @classmethod
+    def _every_rating(cls, targets: dict[str, float]) -> dict[str, float]:
+        missing = [r for r in RATINGS if r not in targets]
+        if missing:
+            raise ValueError(f"target_by_rating needs every judgement; missing {missing}")
+        return targets
+
     adjust_days: float = Field(
         365.0,
         gt=0,
