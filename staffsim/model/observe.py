@@ -21,22 +21,6 @@ from staffsim.model.service import DAYS_PER_YEAR, Service
 
 __all__ = ["Observer"]
 
-_CUMULATIVE_EXTRA = (
-    "cases_arrived",
-    "cases_closed",
-    "cases_first_allocated",
-    "cases_waited",
-    "wait_days_total",
-    "sw_changes",
-    "vacant_post_days",
-    "uncovered_post_days",
-    "employed_fte_days",
-    "agency_fte_days",
-    "agency_price_fte_days",
-    "case_days",
-    "waiting_case_days",
-)
-
 
 class Observer:
     """Collects the monthly and annual rows of one replication."""
@@ -192,6 +176,7 @@ class Observer:
             "hires_accepted",
             "cases_arrived",
             "cases_closed",
+            "cases_stepped_down",
             "cases_first_allocated",
             "cases_waited",
             "sw_changes",
@@ -252,6 +237,7 @@ class Observer:
             if flows["cases_first_allocated"]
             else 0.0,
             "cases_arrived": flows["cases_arrived"],
+            "cases_stepped_down": flows["cases_stepped_down"],
             "sw_changes": flows["sw_changes"],
             "pressure": s["pressure"],
         }

@@ -267,6 +267,22 @@ class Service:
         else:
             self.waiting.append(case)
             self.n_waiting += 1
+            limit = self.p.demand.step_down_after_days
+            if limit is not None:
+                self.schedule(limit, self._on_step_down, case)
+
+    def _on_step_down(self, event: Timeout) -> None:
+        """A new case that has waited its limit without a social worker is stepped down."""
+        case: Case = event.value
+        if case.closed or case.alloc_days:
+            return
+        now = self.env.now
+        self.touch_cases(now)
+        case.closed = True  # the waiting list drops it lazily
+        case.close_day = now
+        self.open_cases -= 1
+        self.n_waiting -= 1
+        self.flows["cases_stepped_down"] += 1
 
     def _first_allocated(self, case: Case, now: float) -> None:
         waited = now - case.arrive_day
@@ -625,5 +641,6 @@ FLOW_NAMES = (
     "campaigns_started",
     "hires_accepted",
     "newly_qualified_unplaced",
+    "cases_stepped_down",
     "policy_cost_gbp",
 )

@@ -8,11 +8,9 @@ loop of the model can be switched off and tested apart.
 
 from __future__ import annotations
 
-import bisect
 import itertools
-from typing import Any
 
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import Field, field_validator
 
 from staffsim.scenario.base import Section
 
@@ -29,11 +27,6 @@ class Effect(Section):
         "points, flat outside them.",
     )
     source: str = Field("", description="Where the curve comes from, or the assumption made.")
-    _xs: list[float] = PrivateAttr(default_factory=list)
-
-    def model_post_init(self, context: Any) -> None:
-        # the inputs as a list once, because the curve is read hundreds of thousands of times
-        self._xs = [x for x, _ in self.points]
 
     @field_validator("points")
     @classmethod
@@ -52,13 +45,15 @@ class Effect(Section):
         if not self.enabled:
             return 1.0
         pts = self.points
-        if x <= pts[0][0]:
-            return pts[0][1]
-        if x >= pts[-1][0]:
-            return pts[-1][1]
-        i = bisect.bisect_right(self._xs, x)
-        (x0, y0), (x1, y1) = pts[i - 1], pts[i]
-        return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+        x0, y0 = pts[0]
+        if x <= x0:
+            return y0
+        # a linear scan: curves have a handful of points, and it avoids building anything
+        for x1, y1 in pts[1:]:
+            if x < x1:
+                return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+            x0, y0 = x1, y1
+        return y0
 
     def off(self) -> Effect:
         """A copy of this effect switched off."""

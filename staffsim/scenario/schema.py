@@ -212,6 +212,17 @@ class Demand(Section):
         description="Compound yearly growth of the arrival rate.",
         json_schema_extra=_unit("fraction/year"),
     )
+    step_down_after_days: float | None = Field(
+        None,
+        gt=0,
+        le=3650,
+        description="A new case still waiting for a social worker this long is stepped down "
+        "(closed to children's social care, e.g. to early help, or held by the duty team and "
+        "closed) rather than waiting for ever; empty means cases wait until allocated. A "
+        "service that cannot keep up closes cases this way instead of building an endless "
+        "list.",
+        json_schema_extra=_unit("days"),
+    )
     case_types: dict[str, CaseType] = Field(
         default_factory=_default_case_types,
         min_length=1,
@@ -855,8 +866,14 @@ class Scenario(Section):
 
     @property
     def end_date(self) -> dt.date:
-        """The day after the last simulated day."""
-        return self.start_date + dt.timedelta(days=round(self.horizon_years * 365.25))
+        """The day after the last simulated day: whole years by the calendar (so a run of
+        five years from 1 October ends on 1 October), any fraction of a year in days."""
+        whole = int(self.horizon_years)
+        start = self.start_date
+        year = start.year + whole
+        day = min(start.day, 28) if (start.month, start.day) == (2, 29) else start.day
+        end = start.replace(year=year, day=day)
+        return end + dt.timedelta(days=round((self.horizon_years - whole) * 365.25))
 
     @property
     def horizon_days(self) -> float:
