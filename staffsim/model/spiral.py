@@ -94,10 +94,16 @@ class Spiral:
     def resignation_multiplier(self, worker: Worker, now: float) -> float:
         """Product of the spiral's multipliers on ``worker``'s resignation hazard."""
         eff = self.svc.p.effects
+        post = worker.post
+        if post is not None and post.team < 0:
+            # senior and other roles outside the teams: the service's supervision as a whole
+            supervision = eff.supervision_on_resignation(self.supervision_mean)
+        else:
+            supervision = self.team_resignation[self.team_of(worker)]
         m = (
             eff.culture_on_resignation(self.culture)
             * eff.reputation_on_resignation(self.reputation)
-            * self.team_resignation[self.team_of(worker)]
+            * supervision
         )
         blamed = self.worker_blame.get(worker.id)
         if blamed is not None and blamed[0] > now:

@@ -528,7 +528,28 @@ class Costs(Section):
 
 
 class Effects(Section):
-    """The feedback effects, each a switchable curve (see :class:`Effect`)."""
+    """The feedback effects, each a switchable curve (see :class:`Effect`).
+
+    A file may give only part of an effect, e.g. ``{enabled: false}``: the missing keys
+    keep their defaults.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_partial_effects(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        filled = dict(data)
+        for name, value in data.items():
+            field = cls.model_fields.get(name)
+            if field is None or not isinstance(value, dict) or field.default_factory is None:
+                continue
+            default = field.default_factory().model_dump()
+            if "points" in value:
+                # new points are not what the default's source describes
+                default["source"] = "Set in the scenario."
+            filled[name] = {**default, **value}
+        return filled
 
     pressure_on_resignation: Effect = Field(
         default_factory=lambda: Effect(
