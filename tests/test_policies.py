@@ -27,6 +27,8 @@ def _base(**extra) -> dict:
         "initial": {"vacant_case_holding_posts": 6, "agency_covering_vacancies": 3},
         "demand": {"arrivals_per_day": 2.4},
         "agency": {"extra_workers": 1},
+        # managers stretched, so that a narrower span of control changes supervision
+        "supervision": {"manager_hours_per_month": 8},
     }
     data.update(extra)
     return data

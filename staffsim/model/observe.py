@@ -39,7 +39,6 @@ class Observer:
         svc = self.svc
         now = svc.env.now
         svc.touch_posts(now)
-        svc.touch_cases(now)
         out = dict(svc.flows)
         out.update(
             cases_arrived=svc.n_arrived,

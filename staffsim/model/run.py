@@ -42,7 +42,7 @@ def build(
     svc.hooks = WorkforceHooks(svc)
     svc.attach_spiral()
     env = svc.env
-    env.process(demand.arrivals(svc))
+    demand.Arrivals(svc)
     open_initial_workforce(svc)
     demand.open_initial_cases(svc)
     agency.open_extra_searches(svc)

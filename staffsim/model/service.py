@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 import simpy
-from simpy.events import Timeout
+from simpy.events import NORMAL, Event, Timeout
 
 from staffsim.model.calendar import Calendar
 from staffsim.model.entities import CASE_HOLDING, Case, Post, Worker
@@ -65,6 +65,8 @@ class Service:
         self._seq = 0
         self._next_worker_id = 0
         self.waiting: deque[Case] = deque()
+        self._new_waiting: deque[Case] = deque()  # never-allocated waiting cases, by arrival
+        self._step_down_due = False
         self.n_waiting = 0
         self.total_need_hours = 0.0
         self.total_avail_hours = 0.0
@@ -88,9 +90,10 @@ class Service:
         self.employed_fte_days = 0.0
         self.agency_fte_days = 0.0
         self.agency_price_fte_days = 0.0
-        self._t_cases = 0.0
-        self.case_days = 0.0
-        self.waiting_case_days = 0.0
+        # integrals of open and waiting cases: each change of a count by d at time t adds
+        # -d * t, so integral(0, now) = sum + count * now, with no work between changes
+        self._open_time_sum = 0.0
+        self._waiting_time_sum = 0.0
         # cumulative flows; observers difference them at period ends
         self.flows: dict[str, float] = dict.fromkeys(FLOW_NAMES, 0.0)
         self.n_arrived = 0
@@ -134,10 +137,10 @@ class Service:
     def schedule(self, delay: float, callback: Callable[[Timeout], None], value: Any) -> None:
         """Call ``callback(event)`` after ``delay`` days, with ``event.value == value``.
 
-        A bare timeout with a callback costs about half a process, which matters for the
-        hundreds of thousands of case closures in a run.
+        A bare scheduled call costs a fraction of a process, which matters for the hundreds
+        of thousands of case closures in a run.
         """
-        Timeout(self.env, delay, value).callbacks.append(callback)
+        _Call(self.env, delay, callback, value)
 
     def log(self, kind: str, **fields: Any) -> None:
         """Send an event to the trace, if one is attached."""
@@ -160,13 +163,15 @@ class Service:
             self.agency_price_fte_days += self.agency_fte * self.agency_price_multiplier * dt
             self._t_posts = now
 
-    def touch_cases(self, now: float) -> None:
-        """Bring the open- and waiting-case integrals up to ``now``."""
-        dt = now - self._t_cases
-        if dt > 0:
-            self.case_days += self.open_cases * dt
-            self.waiting_case_days += self.n_waiting * dt
-            self._t_cases = now
+    @property
+    def case_days(self) -> float:
+        """Integral of open cases over time from the start to now (case-days)."""
+        return self._open_time_sum + self.open_cases * self.env.now
+
+    @property
+    def waiting_case_days(self) -> float:
+        """Integral of waiting cases over time from the start to now (case-days)."""
+        return self._waiting_time_sum + self.n_waiting * self.env.now
 
     # -------------------------------------------------------------------------- capacity
     def admin_share(self) -> float:
@@ -234,17 +239,19 @@ class Service:
             if worker.heap_seq != seq:
                 heapq.heappop(heap)
                 continue
-            if worker.load + case.weight > worker.cap + 1e-9:
+            load = worker.load + case.weight
+            if load > worker.cap + 1e-9:
                 return False
             worker.cases[case] = None
-            worker.load += case.weight
-            worker.need_hours += case.hours
-            self.total_need_hours += case.hours
+            worker.load = load
+            hours = case.hours
+            worker.need_hours += hours
+            self.total_need_hours += hours
             case.worker = worker
             case.alloc_days.append(now)
-            self._seq += 1
-            worker.heap_seq = self._seq
-            heapq.heapreplace(heap, (worker.load / worker.cap, self._seq, worker))
+            seq = self._seq = self._seq + 1
+            worker.heap_seq = seq
+            heapq.heapreplace(heap, (load / worker.cap, seq, worker))
             return True
         return False
 
@@ -259,7 +266,7 @@ class Service:
 
     def place_new(self, case: Case, now: float) -> None:
         """An arriving case: allocate it, or queue it behind those already waiting."""
-        self.touch_cases(now)
+        self._open_time_sum -= now
         self.open_cases += 1
         self.n_arrived += 1
         if not self.waiting and self.allocate(case, now):
@@ -267,22 +274,45 @@ class Service:
         else:
             self.waiting.append(case)
             self.n_waiting += 1
+            self._waiting_time_sum -= now
             limit = self.p.demand.step_down_after_days
             if limit is not None:
-                self.schedule(limit, self._on_step_down, case)
+                self._new_waiting.append(case)
+                if not self._step_down_due:
+                    self._step_down_due = True
+                    self.schedule(limit, self._on_step_down, None)
 
     def _on_step_down(self, event: Timeout) -> None:
-        """A new case that has waited its limit without a social worker is stepped down."""
-        case: Case = event.value
-        if case.closed or case.alloc_days:
+        """Step down the new cases that have waited their limit without a social worker.
+
+        New cases join the waiting list in arrival order, so those due are always at the
+        front: one scheduled call serves them all, rather than one event per case.
+        """
+        self._step_down_due = False
+        limit = self.p.demand.step_down_after_days
+        queue = self._new_waiting
+        if limit is None:
+            queue.clear()
             return
         now = self.env.now
-        self.touch_cases(now)
-        case.closed = True  # the waiting list drops it lazily
-        case.close_day = now
-        self.open_cases -= 1
-        self.n_waiting -= 1
-        self.flows["cases_stepped_down"] += 1
+        while queue:
+            case = queue[0]
+            if case.closed or case.alloc_days:
+                queue.popleft()
+                continue
+            due = case.arrive_day + limit
+            if due > now + 1e-9:
+                self._step_down_due = True
+                self.schedule(due - now, self._on_step_down, None)
+                return
+            queue.popleft()
+            case.closed = True  # the waiting list drops it lazily
+            case.close_day = now
+            self.open_cases -= 1
+            self._open_time_sum += now
+            self.n_waiting -= 1
+            self._waiting_time_sum += now
+            self.flows["cases_stepped_down"] += 1
 
     def _first_allocated(self, case: Case, now: float) -> None:
         waited = now - case.arrive_day
@@ -290,21 +320,26 @@ class Service:
         if waited > 0:
             self.n_waited += 1
             self.wait_days_total += waited
-        self.schedule(case.duration, self._on_close, case)
+        _Call(self.env, case.duration, self._on_close, case)
 
     def _on_close(self, event: Timeout) -> None:
-        case: Case = event.value
-        now = self.env.now
-        self.touch_cases(now)
+        case: Case = event._value
+        now = self.env._now
         self.open_cases -= 1
+        self._open_time_sum += now
         self.n_closed += 1
         case.closed = True
         case.close_day = now
         worker = case.worker
         if worker is None:
             self.n_waiting -= 1  # closed while waiting again after its worker left
+            self._waiting_time_sum += now
         else:
-            self._release(case)
+            del worker.cases[case]
+            worker.load -= case.weight
+            worker.need_hours -= case.hours
+            self.total_need_hours -= case.hours
+            case.worker = None
             if worker.active:
                 self._push(worker)
         self.closed_recent.append(case)
@@ -322,8 +357,8 @@ class Service:
             if not self.allocate(case, now):
                 return
             waiting.popleft()
-            self.touch_cases(now)
             self.n_waiting -= 1
+            self._waiting_time_sum += now
             if len(case.alloc_days) == 1:
                 self._first_allocated(case, now)
             else:
@@ -357,8 +392,8 @@ class Service:
             else:
                 requeue.append(case)
         if requeue:
-            self.touch_cases(now)
             self.n_waiting += len(requeue)
+            self._waiting_time_sum -= len(requeue) * now
             self.waiting.extendleft(reversed(requeue))
 
     def refresh_holder(self, worker: Worker, now: float) -> None:
@@ -607,6 +642,21 @@ class Service:
         return (c.salary_gbp_per_year + c.retention_supplement_gbp_per_year) / (
             c.market_salary_gbp_per_year
         )
+
+
+class _Call(Event):
+    """A scheduled call: after ``delay`` days, ``callback(event)`` with ``event.value``.
+
+    It is a SimPy event, processed in the environment's order like any other, without the
+    checks and the callback list a general timeout sets up.
+    """
+
+    def __init__(self, env: simpy.Environment, delay: float, callback, value: Any) -> None:
+        self.env = env
+        self.callbacks = [callback]
+        self._value = value
+        self._ok = True
+        env.schedule(self, NORMAL, delay)
 
 
 class Hooks:
