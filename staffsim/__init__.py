@@ -4,10 +4,231 @@ The public API for notebooks and scripts lives here; the layers below it are
 ``scenario`` (validated inputs), ``streams`` (named random numbers), ``model``
 (SimPy processes), ``results`` (tables), ``experiment`` (replications and
 comparisons), ``report`` (figures) and ``cli`` (the command line).
+
+::
+
+    import staffsim
+
+    base = staffsim.load_scenario("scenarios/england_2025.yaml")
+    lower = staffsim.load_scenario(
+        "scenarios/england_2025.yaml", name="cap_18", caseload__cap_per_fte=18
+    )
+    results = staffsim.run(base, replications=20)
+    results.summary()                      # means and 95% CIs per year and overall
+    comparison = staffsim.compare(base, lower, replications=20)
+    comparison.comparison                  # paired differences on common random numbers
+    staffsim.Results.load("runs/england_2025")   # a saved run, without re-simulating
+
+Everything is imported on first use, so ``import staffsim`` stays light.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "ComparisonResults",
+    "Results",
+    "SweepResults",
+    "__version__",
+    "compare",
+    "load_scenario",
+    "run",
+    "sweep",
+]
+
+if TYPE_CHECKING:
+    from staffsim.experiment.progress import ProgressCallback
+    from staffsim.results.results import ComparisonResults, Results, SweepResults
+    from staffsim.scenario.schema import Scenario
+
+_LAZY = {
+    "Results": "staffsim.results.results",
+    "ComparisonResults": "staffsim.results.results",
+    "SweepResults": "staffsim.results.results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'staffsim' has no attribute {name!r}")
+
+
+def _dotted(keywords: Mapping[str, Any]) -> dict[str, Any]:
+    return {key.replace("__", "."): value for key, value in keywords.items()}
+
+
+def load_scenario(
+    path: str | Path, overrides: Mapping[str, Any] | None = None, **keyword_overrides: Any
+) -> Scenario:
+    """Read and validate a scenario file, with optional changes.
+
+    Changes are dotted key paths in ``overrides`` (``{"caseload.cap_per_fte": 18}``) or
+    keywords with ``__`` for the dot (``caseload__cap_per_fte=18``); keywords win. Give a
+    variant its own ``name=`` so that its tables can be told apart. Raises
+    ``ScenarioError`` listing every problem.
+    """
+    from staffsim.scenario.loader import load_scenario as _load
+
+    merged = {**dict(overrides or {}), **_dotted(keyword_overrides)}
+    return _load(path, merged)
+
+
+def _scenario(scenario: Scenario | str | Path, years: float | None) -> Scenario:
+    from staffsim.experiment.runner import apply_overrides
+
+    loaded = load_scenario(scenario) if isinstance(scenario, str | Path) else scenario
+    return apply_overrides(loaded, {"horizon_years": years}) if years is not None else loaded
+
+
+def _progress(progress: Any, label: str) -> tuple[Callable[..., None] | None, Callable[[], None]]:
+    """The callback to pass down and what to call when done."""
+    if progress is True:
+        from staffsim.experiment.progress import notebook_progress
+
+        bar = notebook_progress(label)
+        return bar, bar.close
+    if not progress:
+        return None, lambda: None
+    return progress, lambda: None
+
+
+def run(
+    scenario: Scenario | str | Path,
+    replications: int = 10,
+    *,
+    seed: int | None = None,
+    years: float | None = None,
+    jobs: int | None = None,
+    backend: str = "local",
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    progress: bool | ProgressCallback | None = True,
+) -> Results:
+    """Run replications of a scenario (a :class:`Scenario` or a file) and tabulate them.
+
+    ``seed`` defaults to the scenario's; ``years`` replaces its horizon; ``jobs`` is the
+    number of worker processes (default: every core); ``backend`` is ``"local"`` or
+    ``"dask"`` (``scheduler``: a Dask scheduler address; without one a local cluster is
+    started). With ``out`` the tables and manifest are saved in that folder as well, and
+    ``resume=True`` completes an interrupted run there. ``progress`` shows a bar (``True``),
+    nothing (``False``), or calls ``progress(done, total, elapsed_seconds)``.
+    """
+    from staffsim.experiment.runner import run_replications
+
+    chosen = _scenario(scenario, years)
+    callback, close = _progress(progress, chosen.name)
+    try:
+        return run_replications(
+            chosen,
+            replications,
+            seed=seed,
+            jobs=jobs,
+            backend=backend,
+            scheduler=scheduler,
+            progress=callback,
+            out_dir=out,
+            resume=resume,
+        )
+    finally:
+        close()
+
+
+def compare(
+    base: Scenario | str | Path,
+    *options: Scenario | str | Path,
+    labels: Sequence[str] | None = None,
+    replications: int = 10,
+    seed: int | None = None,
+    years: float | None = None,
+    precision: float | None = None,
+    max_replications: int = 200,
+    metrics: Sequence[str] | None = None,
+    jobs: int | None = None,
+    backend: str = "local",
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    progress: bool | ProgressCallback | None = True,
+) -> ComparisonResults:
+    """Compare options with a base scenario on common random numbers.
+
+    Every scenario runs the same seed (the base's unless ``seed`` is given) and
+    replications. ``.comparison`` holds, per metric, option and period (each year and
+    ``all``), the means, the difference option - base with its 95% paired-t interval, and
+    ``p_better``, the share of replications in which the option did better. ``precision``
+    (e.g. 0.05) adds replications until every headline metric is estimated within that
+    fraction of its mean (at most ``max_replications``). Other arguments as for
+    :func:`run`.
+    """
+    from staffsim.experiment.compare import compare_scenarios
+
+    chosen = [_scenario(s, years) for s in (base, *options)]
+    callback, close = _progress(progress, "compare")
+    try:
+        return compare_scenarios(
+            chosen[0],
+            chosen[1:],
+            labels=labels,
+            replications=replications,
+            seed=seed,
+            jobs=jobs,
+            backend=backend,
+            scheduler=scheduler,
+            progress=callback,
+            out_dir=out,
+            resume=resume,
+            precision=precision,
+            max_replications=max_replications,
+            metrics=metrics,
+        )
+    finally:
+        close()
+
+
+def sweep(
+    scenario: Scenario | str | Path,
+    vary: Mapping[str, Sequence[Any]],
+    *,
+    replications: int = 10,
+    seed: int | None = None,
+    years: float | None = None,
+    metrics: Sequence[str] | None = None,
+    jobs: int | None = None,
+    backend: str = "local",
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    progress: bool | ProgressCallback | None = True,
+) -> SweepResults:
+    """Run every combination of ``vary`` (dotted key path -> values) on common random
+    numbers; ``.table`` summarises each grid point's metrics per year and overall. Other
+    arguments as for :func:`run`."""
+    from staffsim.experiment.sweep import sweep_scenarios
+
+    chosen = _scenario(scenario, years)
+    callback, close = _progress(progress, "sweep")
+    try:
+        return sweep_scenarios(
+            chosen,
+            vary,
+            replications=replications,
+            seed=seed,
+            jobs=jobs,
+            backend=backend,
+            scheduler=scheduler,
+            progress=callback,
+            out_dir=out,
+            resume=resume,
+            metrics=metrics,
+        )
+    finally:
+        close()

@@ -1,0 +1,172 @@
+"""``staffsim compare BASE OPTION [OPTION ...]``: options against a base on common random
+numbers.
+
+Prints, for each option, the difference from the base of each key metric per simulated year
+and over all years, with its 95% paired-t interval and ``p_better`` (the share of
+replications in which the option did better), and writes ``comparison.csv`` and
+``manifest.json`` to ``--out`` (default ``runs/<base name>-compare``) with each scenario's
+run tables in a subfolder named after it. ``--precision P`` adds replications until every
+headline metric's interval is within P of its mean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from staffsim.cli import options
+from staffsim.cli.run import failure_lines
+from staffsim.experiment.compare import compare_scenarios, unique_labels
+from staffsim.experiment.runner import PARTIAL_DIR
+from staffsim.results.results import MANIFEST_JSON, ComparisonResults, folder_name
+from staffsim.results.tables import ALL_PERIODS
+
+__all__ = ["compare_command", "comparison_text", "register"]
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number such as 0.05, not {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(
+            f"is a fraction of the mean between 0 and 1 (0.05 = within 5%), not {text!r}"
+        )
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``compare`` subcommand."""
+    parser = subparsers.add_parser(
+        "compare",
+        help="compare options with a base scenario on common random numbers",
+        description="Run a base scenario and options on the same random numbers and "
+        "compare them replication by replication; write comparison.csv and each "
+        "scenario's tables.",
+    )
+    parser.add_argument("base", metavar="BASE", help="the base scenario's YAML file")
+    parser.add_argument(
+        "options", nargs="+", metavar="OPTION", help="YAML files of the options to compare"
+    )
+    options.add_run_options(parser, default_out="runs/<base name>-compare")
+    parser.add_argument(
+        "--precision",
+        type=_fraction,
+        default=None,
+        metavar="P",
+        help="add replications until every headline metric's 95%% CI half-width is within "
+        "P of its mean (Hoad, Robinson and Davies); --replications is the starting number",
+    )
+    parser.add_argument(
+        "--max-replications",
+        type=options.int_at_least(3),
+        default=200,
+        metavar="N",
+        help="stop adding replications at N even if --precision is not reached (default 200)",
+    )
+    parser.set_defaults(handler=compare_command)
+
+
+def comparison_text(comparison: pd.DataFrame, base: str) -> str:
+    """Each option's differences as text: one row per metric, one column per period (the
+    difference and its 95% interval), then the means and ``p_better`` over all years."""
+    blocks = []
+    for option, table in comparison.groupby("option", sort=False):
+        n = int(table["replications"].max()) if not table.empty else 0
+        cells = table.assign(
+            cell=[
+                options.format_cell(d, lo, hi)
+                for d, lo, hi in zip(table["diff"], table["ci_low"], table["ci_high"], strict=True)
+            ]
+        )
+        wide = cells.pivot(index="metric", columns="period", values="cell")
+        wide = wide.loc[list(dict.fromkeys(cells["metric"])), list(dict.fromkeys(cells["period"]))]
+        overall = table[table["period"] == ALL_PERIODS].set_index("metric")
+        wide.insert(0, "base", overall["mean_base"].map(options.format_number))
+        wide.insert(1, "option", overall["mean_option"].map(options.format_number))
+        wide["p_better"] = overall["p_better"].map(lambda p: "-" if math.isnan(p) else f"{p:.2f}")
+        wide.index.name = None
+        wide.columns.name = None
+        blocks.append(
+            f"{option} against {base} ({n} paired replications): means over all years, "
+            "option - base with its 95% CI per year and over all years, and p_better, the "
+            "share of replications in which the option did better (a tie is not better)\n"
+            + wide.to_string()
+        )
+    return "\n\n".join(blocks)
+
+
+def _precision_text(result: ComparisonResults) -> str | None:
+    info = result.manifest.get("precision")
+    if not info:
+        return None
+    p = f"{info['precision']:.1%}"
+    if info["reached"]:
+        return (
+            f"Precision {p} reached with {info['replications_used']} replications "
+            f"(Hoad-Robinson-Davies rule, look-ahead {info['k_limit']})"
+        )
+    short = sorted(
+        {
+            metric
+            for metrics in info["metrics"].values()
+            for metric, d in metrics.items()
+            if d["solution"] is None
+        }
+    )
+    return (
+        f"Precision {p} not reached after {info['replications_used']} replications "
+        f"(--max-replications) for: {', '.join(short)}"
+    )
+
+
+def compare_command(args: argparse.Namespace) -> int:
+    """Compare, print, save; the exit status."""
+    paths = [args.base, *args.options]
+    scenarios = [options.load(path, args) for path in paths]
+    labels = unique_labels(scenarios, [Path(p).stem for p in paths])
+    out = args.out if args.out is not None else options.RUNS_DIR / f"{labels[0]}-compare"
+    with options.progress_bar(args, "compare") as progress:
+        try:
+            result = compare_scenarios(
+                scenarios[0],
+                scenarios[1:],
+                labels=labels,
+                replications=args.replications,
+                seed=args.seed,
+                jobs=args.jobs,
+                backend=args.backend,
+                scheduler=args.scheduler,
+                progress=progress,
+                out_dir=out,
+                resume=args.resume,
+                precision=args.precision,
+                max_replications=args.max_replications,
+            )
+        except KeyboardInterrupt:
+            partials = [Path(out) / folder_name(label) / PARTIAL_DIR for label in labels]
+            return options.interrupted(partials)
+    if not args.quiet:
+        note = _precision_text(result)
+        if note:
+            print(note)
+        print(comparison_text(result.comparison, result.base))
+        print(f"Saved to {out}: comparison.csv, manifest.json and a folder per scenario")
+    failed = 0
+    for label, res in result.results.items():
+        if res.failures:
+            failed += len(res.failures)
+            manifest = Path(out) / result.manifest["folders"][label] / MANIFEST_JSON
+            print(failure_lines(res.failures, manifest, label), file=sys.stderr)
+    if failed:
+        print(
+            f"{failed} replication(s) failed; run again with --resume to retry them",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
