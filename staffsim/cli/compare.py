@@ -69,6 +69,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="stop adding replications at N even if --precision is not reached (default 200)",
     )
+    parser.add_argument(
+        "--feedback-off-too",
+        action="store_true",
+        help="also run the same comparison with every feedback effect off and report the "
+        "two side by side, so that the loops' share of each difference shows "
+        "(comparison_feedback.csv; the runs go in DIR/feedback_off)",
+    )
     parser.set_defaults(handler=compare_command)
 
 
@@ -157,6 +164,10 @@ def compare_command(args: argparse.Namespace) -> int:
             print(note)
         print(comparison_text(result.comparison, result.base))
         print(f"Saved to {out}: comparison.csv, manifest.json and a folder per scenario")
+    if args.feedback_off_too:
+        code = _feedback_comparison(args, scenarios, labels, result, Path(out))
+        if code:
+            return code
     failed = 0
     for label, res in result.results.items():
         if res.failures:
@@ -170,3 +181,110 @@ def compare_command(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _feedback_comparison(
+    args: argparse.Namespace,
+    scenarios: list,
+    labels: list[str],
+    with_loops: ComparisonResults,
+    out: Path,
+) -> int:
+    """Run the comparison again with every effect off and report both side by side."""
+    off = [s.with_effects_off() for s in scenarios]
+    folder = out / "feedback_off"
+    with options.progress_bar(args, "compare, feedback off") as progress:
+        try:
+            without = compare_scenarios(
+                off[0],
+                off[1:],
+                labels=labels,
+                replications=len(with_loops[labels[0]].replications),
+                seed=args.seed,
+                jobs=args.jobs,
+                backend=args.backend,
+                scheduler=args.scheduler,
+                progress=progress,
+                out_dir=folder,
+                resume=args.resume,
+            )
+        except KeyboardInterrupt:
+            partials = [folder / folder_name(label) / PARTIAL_DIR for label in labels]
+            return options.interrupted(partials)
+    table = feedback_table(with_loops.comparison, without.comparison)
+    from staffsim.results import io
+
+    io.write_csv(table, out / "comparison_feedback.csv")
+    if not args.quiet:
+        print()
+        print(
+            "The same comparison with every feedback effect off (option - base over all "
+            "years, 95% CIs); loops' share = 1 - (difference without loops / with loops):"
+        )
+        print(feedback_text(table))
+        print(f"Saved to {out}: comparison_feedback.csv; the runs in {folder}")
+    return 0
+
+
+def feedback_table(with_loops: pd.DataFrame, without: pd.DataFrame) -> pd.DataFrame:
+    """Each option's difference from the base with the loops and without them, and the
+    loops' share of the difference, per metric and period."""
+    keys = ["metric", "option", "period"]
+    merged = with_loops[[*keys, "diff", "ci_low", "ci_high", "replications"]].merge(
+        without[[*keys, "diff", "ci_low", "ci_high"]], on=keys, suffixes=("", "_no_feedback")
+    )
+    merged = merged.rename(
+        columns={
+            "diff": "diff_with_feedback",
+            "ci_low": "ci_low_with_feedback",
+            "ci_high": "ci_high_with_feedback",
+        }
+    )
+    merged["feedback_share"] = [
+        1 - b / a if a else math.nan
+        for a, b in zip(merged.diff_with_feedback, merged.diff_no_feedback, strict=True)
+    ]
+    return merged[
+        [
+            *keys,
+            "diff_with_feedback",
+            "ci_low_with_feedback",
+            "ci_high_with_feedback",
+            "diff_no_feedback",
+            "ci_low_no_feedback",
+            "ci_high_no_feedback",
+            "feedback_share",
+            "replications",
+        ]
+    ]
+
+
+def feedback_text(table: pd.DataFrame) -> str:
+    """The over-all-years rows of :func:`feedback_table`, formatted."""
+    rows = table[table.period == ALL_PERIODS]
+    shown = pd.DataFrame(
+        {
+            "metric": rows.metric,
+            "option": rows.option,
+            "with loops": [
+                options.format_cell(m, lo, hi)
+                for m, lo, hi in zip(
+                    rows.diff_with_feedback,
+                    rows.ci_low_with_feedback,
+                    rows.ci_high_with_feedback,
+                    strict=True,
+                )
+            ],
+            "without loops": [
+                options.format_cell(m, lo, hi)
+                for m, lo, hi in zip(
+                    rows.diff_no_feedback,
+                    rows.ci_low_no_feedback,
+                    rows.ci_high_no_feedback,
+                    strict=True,
+                )
+            ],
+            "loops' share": [f"{v:.0%}" if v == v else "" for v in rows.feedback_share],
+        }
+    )
+    return shown.to_string(index=False)

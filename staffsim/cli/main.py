@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "staffsim.cli.run",
     "staffsim.cli.compare",
     "staffsim.cli.sweep",
+    "staffsim.cli.tipping",
 ]
 """Modules providing subcommands, in the order ``staffsim --help`` lists them."""
 

@@ -67,7 +67,8 @@ def _positive_float(text: str) -> float:
 
 def add_run_options(parser: argparse.ArgumentParser, default_out: str) -> None:
     """Add the run options: ``--replications --seed --years --set --jobs --backend
-    --scheduler --out --resume --quiet``. ``default_out`` describes ``--out``'s default."""
+    --scheduler --out --resume --quiet --no-feedback``. ``default_out`` describes
+    ``--out``'s default."""
     parser.add_argument(
         "--replications",
         type=int_at_least(1),
@@ -128,6 +129,12 @@ def add_run_options(parser: argparse.ArgumentParser, default_out: str) -> None:
     parser.add_argument(
         "--quiet", action="store_true", help="no progress bar and no summary, only errors"
     )
+    parser.add_argument(
+        "--no-feedback",
+        action="store_true",
+        help="switch every feedback effect off (each multiplier exactly 1), to see the "
+        "service without its loops",
+    )
 
 
 def overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -140,7 +147,10 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def load(path: str, args: argparse.Namespace) -> Scenario:
     """Read and validate the scenario file ``path`` with the options' changes."""
-    return load_scenario(path, overrides(args))
+    scenario = load_scenario(path, overrides(args))
+    if getattr(args, "no_feedback", False):
+        scenario = scenario.with_effects_off()
+    return scenario
 
 
 @contextmanager
