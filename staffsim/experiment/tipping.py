@@ -1,4 +1,4 @@
-"""The tipping point: where a lever turns a service from recovering to declining.
+"""The tipping point: where a lever turns a service from holding or recovering to declining.
 
 A sweep of one lever (the starting vacancy, the admin share, demand, ...) over its
 plausible range, each value run on the same random numbers. For each value the outcome is
@@ -7,12 +7,12 @@ of the last ``final_years`` census snapshots, with a 95% confidence interval ove
 replications. A value *recovers* if the whole interval is below zero and *declines* if it
 is above; in between it *holds*.
 
-A tipping point is where, as the lever rises, the service goes from recovering to
-declining: the change crosses zero upwards. Its position is interpolated linearly between
-the two values either side. For a starting-state lever, a downward crossing (declining
-below, recovering above) is a stable level the service returns to, not a tipping point;
-both are reported. If the change never crosses zero in the range, there is no tipping
-point in the range, and :class:`TippingResult` says so.
+A tipping point is where, as the lever rises, the service starts to decline: the lower end
+of the interval crosses zero upwards, from a value that holds or recovers to one that
+declines. Its position is interpolated linearly between the two values either side. For a
+starting-state lever, a downward crossing of the mean change (declining below, recovering
+above) is a stable level the service returns to from either side, not a tipping point;
+both are reported. If neither happens in the range, :class:`TippingResult` says so.
 """
 
 from __future__ import annotations
@@ -57,8 +57,9 @@ class TippingResult:
         if self.tipping_points:
             where = ", ".join(f"{x:.4g}" for x in self.tipping_points)
             return (
-                f"Tipping point in {self.lever} at about {where}: below it the service "
-                f"recovers ({self.metric} falls), above it the service declines."
+                f"Tipping point in {self.lever} at about {where}: above it the service "
+                f"declines ({self.metric} rises, its 95% interval above zero); below it the "
+                f"service holds or recovers."
             )
         verdicts = set(self.table.verdict)
         text = f"No tipping point in {self.lever} between {lo:.4g} and {hi:.4g}"
@@ -87,7 +88,7 @@ def _crossings(values: np.ndarray, mean: np.ndarray, upward: bool) -> list[float
     out = []
     for i in range(len(values) - 1):
         a, b = mean[i], mean[i + 1]
-        if (upward and a < 0 <= b) or (not upward and a > 0 >= b):
+        if (upward and a <= 0 < b) or (not upward and a > 0 >= b):
             out.append(float(values[i] + (values[i + 1] - values[i]) * (-a) / (b - a)))
     return out
 
@@ -157,11 +158,10 @@ def find_tipping_point(
         )
     table = pd.DataFrame(rows)
     xs = table.value.to_numpy()
-    mean = table.change_mean.to_numpy()
     return TippingResult(
         lever=lever,
         metric=metric,
         table=table,
-        tipping_points=_crossings(xs, mean, upward=True),
-        stable_levels=_crossings(xs, mean, upward=False),
+        tipping_points=_crossings(xs, table.change_ci_low.to_numpy(), upward=True),
+        stable_levels=_crossings(xs, table.change_mean.to_numpy(), upward=False),
     )
