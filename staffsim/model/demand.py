@@ -80,20 +80,24 @@ class Arrivals:
         self.gaps = svc.streams.exponential("demand.arrivals")
         self.kinds = svc.streams.uniform("demand.case_type")
         self.draws = _TypeDraws(svc)
-        svc.refresh_demand = self.draws.refresh
-        self.rate = svc.p.demand.arrivals_per_day
-        self.constant = False
+        svc.refresh_demand = self.refresh
         self.case_id = 0
+        self.refresh()
         self._next()
+
+    def refresh(self) -> None:
+        """Follow the demand in force (after a policy changes it)."""
+        self.draws.refresh()
+        demand = self.svc.p.demand
+        # a constant rate is read once; a varying one at every arrival
+        self.constant = not (demand.seasonality_amplitude or demand.trend_per_year)
+        self.rate = arrival_rate_per_day(self.svc, self.svc.env.now)
 
     def _next(self) -> None:
         svc = self.svc
-        demand = svc.p.demand
-        if not self.constant or demand.arrivals_per_day != self.rate:
-            self.constant = not (demand.seasonality_amplitude or demand.trend_per_year)
+        if not self.constant:
             self.rate = arrival_rate_per_day(svc, svc.env.now)
         if self.rate <= 0:
-            self.constant = False
             svc.schedule(1.0, self._idle, None)
             return
         svc.schedule(self.gaps() / self.rate, self._arrive, None)

@@ -135,7 +135,6 @@ class Case:
         "hours",
         "id",
         "kind",
-        "waiting_since",
         "weight",
         "worker",
     )
@@ -150,7 +149,6 @@ class Case:
         self.closed = False
         self.duration = 0.0
         self.worker: Worker | None = None
-        self.waiting_since = day
         self.alloc_days: list[float] = []
 
     def __repr__(self) -> str:

@@ -360,7 +360,13 @@ class Service:
             self.n_waiting -= 1
             self._waiting_time_sum += now
             if len(case.alloc_days) == 1:
-                self._first_allocated(case, now)
+                # first allocation: the case's duration starts now
+                self.n_first_allocated += 1
+                waited = now - case.arrive_day
+                if waited > 0:
+                    self.n_waited += 1
+                    self.wait_days_total += waited
+                _Call(self.env, case.duration, self._on_close, case)
             else:
                 self.n_sw_changes += 1
 
