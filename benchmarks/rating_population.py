@@ -53,12 +53,13 @@ def main() -> None:
         for rating in simulated.index:
             sim_mean = simulated.loc[rating, f"{rate}_mean"]
             sim_se = simulated.loc[rating, f"{rate}_se"]
-            sim_n = simulated.loc[rating, f"{rate}_n"]
+            sim_n = int(simulated.loc[rating, f"{rate}_n"])
             pub = published.loc[rating.replace("_", " ")]
             means.append(sim_mean)
+            pub_n = int(pub[f"{rate}_n"])
             print(
                 f"{rating:22} {label:8} {sim_mean:12.1f}% ({sim_se:4.1f}) {sim_n:4d}   "
-                f"{pub[f'{rate}_mean']:12.1f}% ({pub[f'{rate}_se']:4.1f}) {pub[f'{rate}_n']:4d}"
+                f"{pub[f'{rate}_mean']:12.1f}% ({pub[f'{rate}_se']:4.1f}) {pub_n:4d}"
             )
         ranked = all(a < b for a, b in itertools.pairwise(means))
         ordered &= ranked
