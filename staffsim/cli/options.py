@@ -190,6 +190,8 @@ def format_number(value: float) -> str:
         return f"{value:.0f}"
     if size >= 10:
         return f"{value:.1f}"
+    if size < 0.005:
+        return "0.00"  # not "-0.00" for a difference that rounds to nothing
     return f"{value:.2f}"
 
 
