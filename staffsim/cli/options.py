@@ -224,3 +224,25 @@ def summary_text(summary: pd.DataFrame) -> str:
     table.index.name = None
     table.columns.name = None
     return table.to_string()
+
+
+def save_chart(path: Path, draw: Callable[[], Any]) -> bool:
+    """Draw a chart with ``draw()`` (which returns its axes) and write it to ``path`` as a
+    PNG, atomically. Returns False, writing nothing, when matplotlib (the ``plot`` extra) is
+    not installed."""
+    try:
+        import matplotlib
+    except ImportError:
+        return False
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from staffsim.results import io
+
+    ax = draw()
+    try:
+        with io.atomic_path(path) as tmp:
+            ax.figure.savefig(tmp, dpi=120, format="png")
+    finally:
+        plt.close(ax.figure)
+    return True

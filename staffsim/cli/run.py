@@ -106,7 +106,6 @@ def run_command(args: argparse.Namespace) -> int:
 def explain_command(args: argparse.Namespace, scenario, out: Path) -> int:
     """Run the loop diagnostics, print their table, save explain.csv and explain.png."""
     from staffsim.experiment.explain import explain
-    from staffsim.results import io
 
     with options.progress_bar(args, "explain") as progress:
         try:
@@ -124,18 +123,10 @@ def explain_command(args: argparse.Namespace, scenario, out: Path) -> int:
             return options.interrupted([out / "explain"])
     result.save(out)
     saved = ["explain.csv"]
-    try:
-        import matplotlib
+    from staffsim.report.diagnostics import explain_chart
 
-        matplotlib.use("Agg")
-        from staffsim.report.diagnostics import explain_chart
-
-        ax = explain_chart(result.table)
-        with io.atomic_path(out / "explain.png") as tmp:
-            ax.figure.savefig(tmp, dpi=110, format="png")
+    if options.save_chart(out / "explain.png", lambda: explain_chart(result.table)):
         saved.append("explain.png")
-    except ImportError:
-        pass
     if not args.quiet:
         table = result.table[result.table.period == "all"]
         shown = pd.DataFrame(

@@ -81,19 +81,13 @@ def tipping_command(args: argparse.Namespace) -> int:
         )
     result.save(out)
     saved = ["tipping.csv"]
-    try:
-        import matplotlib
+    from staffsim.report.diagnostics import tipping_chart
 
-        matplotlib.use("Agg")
-        from staffsim.report.diagnostics import tipping_chart
-        from staffsim.results import io
+    def draw():
+        return tipping_chart(result.table, result.tipping_points, result.stable_levels)
 
-        ax = tipping_chart(result.table, result.tipping_points, result.stable_levels)
-        with io.atomic_path(out / "tipping.png") as tmp:
-            ax.figure.savefig(tmp, dpi=120, format="png")
+    if options.save_chart(out / "tipping.png", draw):
         saved.append("tipping.png")
-    except ImportError:
-        pass
     if not args.quiet:
         shown = result.table[
             [
