@@ -6,7 +6,7 @@ scenario file, an option), 1 for a run that could not complete.
 
 from __future__ import annotations
 
-__all__ = ["StaffsimError", "UserError"]
+__all__ = ["StaffsimError", "StaffsimWarning", "UserError"]
 
 
 class StaffsimError(Exception):
@@ -19,3 +19,8 @@ class UserError(StaffsimError):
     """Bad input: a scenario file, a key path, a value or an option."""
 
     exit_code = 2
+
+
+class StaffsimWarning(UserWarning):
+    """Something a user should know that does not stop a run (a stale claim taken over,
+    damaged replications redone)."""

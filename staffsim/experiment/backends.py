@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from staffsim.errors import UserError
+from staffsim.experiment.options import BACKENDS, RunOptions
 
 __all__ = [
     "BACKENDS",
@@ -40,13 +41,9 @@ __all__ = [
     "LocalBackend",
     "SerialBackend",
     "TaskError",
-    "check_backend",
     "default_jobs",
     "open_backend",
 ]
-
-BACKENDS = ("local", "dask")
-"""Backend names a user can choose (``local`` with one job runs serially)."""
 
 
 class TaskError:
@@ -241,28 +238,15 @@ class DaskBackend(Backend):
             self._cluster = None
 
 
-def check_backend(name: str | None, jobs: int | None, scheduler: str | None) -> None:
-    """Raise :class:`UserError` for a backend choice that cannot work, before any run."""
-    if jobs is not None and jobs < 1:
-        raise UserError(f"--jobs must be at least 1, got {jobs}")
-    if name not in (None, "serial", *BACKENDS):
-        raise UserError(f"unknown backend {name!r}; choose one of: {', '.join(BACKENDS)}")
-    if scheduler and name not in (None, "dask"):
-        raise UserError(f"a scheduler address needs the dask backend, not {name!r}")
-
-
-def open_backend(
-    name: str | None = "local", jobs: int | None = None, scheduler: str | None = None
-) -> Backend:
-    """The backend ``name`` (``local``, ``dask`` or ``serial``) with ``jobs`` workers.
+def open_backend(options: RunOptions) -> Backend:
+    """The backend ``options`` ask for, with ``options.jobs`` workers.
 
     ``jobs`` defaults to every core; ``local`` with one job runs serially in this process.
-    A ``scheduler`` address implies ``dask``.
     """
-    check_backend(name, jobs, scheduler)
-    if name == "dask" or (name is None and scheduler):
-        return DaskBackend(jobs, scheduler)
+    name = options.backend_name
+    if name == "dask":
+        return DaskBackend(options.jobs, options.scheduler)
     if name == "serial":
         return SerialBackend()
-    n = default_jobs() if jobs is None else jobs
+    n = default_jobs() if options.jobs is None else options.jobs
     return SerialBackend() if n == 1 else LocalBackend(n)

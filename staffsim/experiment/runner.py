@@ -19,6 +19,7 @@ store as they arrive and the tables are assembled one replication at a time.
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import time
@@ -29,14 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from staffsim.errors import UserError
-from staffsim.experiment.backends import (
-    Backend,
-    TaskError,
-    check_backend,
-    default_jobs,
-    open_backend,
-)
-from staffsim.experiment.progress import ProgressCallback
+from staffsim.experiment.backends import Backend, TaskError, default_jobs, open_backend
+from staffsim.experiment.options import RunOptions
 from staffsim.experiment.tasks import failed_record, run_task
 from staffsim.results import io
 from staffsim.results.manifest import scenario_sha256
@@ -227,89 +222,92 @@ class Arm:
         return results
 
 
-def make_arm(
-    label: str,
-    scenario: Scenario,
-    out_dir: str | Path | None,
-    resume: bool,
-) -> Arm:
-    """An :class:`Arm` whose store is ``out_dir/.partial`` when there is an output folder,
-    else memory."""
-    if out_dir is None:
-        if resume:
-            raise UserError("resuming needs the output folder of the interrupted run")
+def make_arm(label: str, scenario: Scenario, options: RunOptions) -> Arm:
+    """An :class:`Arm` whose store is ``options.out_dir/.partial`` when there is an output
+    folder, else memory."""
+    if options.out_dir is None:
         return Arm(label, scenario, MemoryStore())
-    folder = io.ensure_writable_dir(out_dir)
+    folder = io.ensure_writable_dir(options.out_dir)
     identity = {
         "scenario": label,
         "scenario_sha256": scenario_sha256(scenario.model_dump(mode="json")),
         "seed": scenario.seed,
     }
-    return Arm(label, scenario, DirectoryStore(folder / PARTIAL_DIR, identity, resume), folder)
+    store = DirectoryStore(folder / PARTIAL_DIR, identity, options.resume)
+    return Arm(label, scenario, store, folder)
 
 
 class Experiment:
     """Runs replications of several arms on one backend, opened when first needed.
 
     Tasks are ordered replication first, so that an interrupted experiment has finished
-    the same early replications of every arm. ``progress`` hears ``(done, total,
+    the same early replications of every arm. ``options.progress`` hears ``(done, total,
     elapsed)`` after each replication; ``total`` covers every replication asked for so far.
+    Tasks are made one at a time as the backend takes them, so a run of many replications
+    never holds a list of them all.
     """
 
-    def __init__(
-        self,
-        arms: Sequence[Arm],
-        backend: str | None = "local",
-        jobs: int | None = None,
-        scheduler: str | None = None,
-        progress: ProgressCallback | None = None,
-    ) -> None:
+    def __init__(self, arms: Sequence[Arm], options: RunOptions) -> None:
         self.arms = list(arms)
-        self._spec = (backend, jobs, scheduler)
+        self.options = options
         self._backend: Backend | None = None
-        self.progress = progress
         self._started = time.perf_counter()
-        self._planned: set[tuple[int, int]] = set()
+        self._planned_upto = 0  # replications 0 .. _planned_upto - 1 of every arm are planned
         self._done = 0  # planned replications finished (or failed) so far
-        check_backend(backend, jobs, scheduler)
 
     @property
     def workers(self) -> int:
         """Workers of the backend (its planned size if not yet opened)."""
         if self._backend is not None:
             return self._backend.workers
-        return self._spec[1] or default_jobs()
+        return self.options.jobs or default_jobs()
 
     def _report(self) -> None:
-        if self.progress is not None:
+        if self.options.progress is not None:
             elapsed = time.perf_counter() - self._started
-            self.progress(self._done, len(self._planned), elapsed)
+            total = self._planned_upto * len(self.arms)
+            self.options.progress(self._done, total, elapsed)
 
-    def run(self, replications: Iterable[int]) -> None:
-        """Run every arm's ``replications`` that its store does not hold finished."""
-        reps = list(replications)
-        new = {(a, rep) for rep in reps for a in range(len(self.arms))} - self._planned
-        self._planned |= new
-        tasks = [
-            (a, rep)
-            for rep in reps
-            for a, arm in enumerate(self.arms)
-            if rep not in arm.store.finished
-        ]
-        pending = set(tasks)
-        self._done += sum(1 for pair in new if pair not in pending)  # kept from before
+    def _kept(self, replications: range) -> int:
+        """How many of ``replications`` the stores already hold finished."""
+        return sum(sum(1 for rep in arm.store.finished if rep in replications) for arm in self.arms)
+
+    def run(self, replications: range) -> None:
+        """Run every arm's ``replications`` that its store does not hold finished.
+
+        ``replications`` continue the ones planned so far (``range(0, n)``, then
+        ``range(n, m)``...).
+        """
+        new = range(max(replications.start, self._planned_upto), replications.stop)
+        if len(new) > 0:
+            self._planned_upto = new.stop
+            self._done += self._kept(new)
         self._report()
-        if not tasks:
+        in_flight: dict[int, tuple[int, int]] = {}  # task position -> (arm index, replication)
+
+        def tasks() -> Iterator[tuple[Scenario, int]]:
+            position = 0
+            for rep in replications:
+                for a, arm in enumerate(self.arms):
+                    if rep not in arm.store.finished:
+                        in_flight[position] = (a, rep)
+                        position += 1
+                        yield arm.scenario, rep
+
+        pending = tasks()
+        first = next(pending, None)
+        if first is None:  # every replication is kept from before: no workers needed
             return
         if self._backend is None:
-            self._backend = open_backend(*self._spec)
-        args = [(self.arms[a].scenario, rep) for a, rep in tasks]
-        for position, result in self._backend.imap_unordered(run_task, args):
-            a, rep = tasks[position]
+            self._backend = open_backend(self.options)
+        for position, result in self._backend.imap_unordered(
+            run_task, itertools.chain([first], pending)
+        ):
+            a, rep = in_flight.pop(position)
+            arm = self.arms[a]
             if isinstance(result, TaskError):
-                arm = self.arms[a]
                 result = failed_record(rep, arm.scenario.seed, result.error, None, None)
-            self.arms[a].store.add(result)
+            arm.store.add(result)
             self._done += 1
             self._report()
 
@@ -328,30 +326,21 @@ class Experiment:
 
 # ----------------------------------------------------------------------------- run
 def run_replications(
-    scenario: Scenario,
-    replications: int = 10,
-    seed: int | None = None,
-    jobs: int | None = None,
-    backend: str | None = "local",
-    progress: ProgressCallback | None = None,
-    out_dir: str | Path | None = None,
-    resume: bool = False,
-    scheduler: str | None = None,
-    label: str | None = None,
+    scenario: Scenario, options: RunOptions | None = None, *, label: str | None = None
 ) -> Results:
-    """Run replications ``0 .. replications - 1`` of ``scenario`` and tabulate them.
+    """Run replications ``0 .. options.replications - 1`` of ``scenario`` and tabulate them.
 
-    ``seed`` (default: the scenario's) is the base seed of every replication's random
-    streams. With ``out_dir`` finished replications are kept in ``out_dir/.partial`` as they
-    come and the tables and manifest are written there at the end; ``resume`` completes an
-    interrupted run in the same folder. Failed replications are listed in
-    ``Results.failures`` and the manifest; the tables hold the others.
+    ``options.seed`` (default: the scenario's) is the base seed of every replication's
+    random streams. With ``options.out_dir`` finished replications are kept in
+    ``out_dir/.partial`` as they come and the tables and manifest are written there at the
+    end; ``options.resume`` completes an interrupted run in the same folder. Failed
+    replications are listed in ``Results.failures`` and the manifest; the tables hold the
+    others.
     """
-    if replications < 1:
-        raise UserError(f"--replications must be at least 1, got {replications}")
-    scenario = with_seed(scenario, seed)
-    arm = make_arm(label or scenario.name, scenario, out_dir, resume)
-    reps = range(replications)
-    with Experiment([arm], backend, jobs, scheduler, progress) as experiment:
+    options = options or RunOptions()
+    scenario = with_seed(scenario, options.seed)
+    arm = make_arm(label or scenario.name, scenario, options)
+    reps = range(options.replications)
+    with Experiment([arm], options) as experiment:
         experiment.run(reps)
     return arm.assemble(reps)

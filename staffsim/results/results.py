@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from staffsim.results import io, stats, tables
-from staffsim.results.manifest import build_manifest, failed_replications, replication_entry
+from staffsim.results.manifest import failed_replications, replication_entry, run_manifest
 from staffsim.results.metrics import KEY_METRICS, METRICS
 
 __all__ = ["ComparisonResults", "Results", "SweepResults", "folder_name"]
@@ -180,7 +180,7 @@ class Results:
                 writer.abort()
             raise
         annual = tables.annual_table(annual_records, name)
-        manifest = build_manifest(
+        manifest = run_manifest(
             scenario_name=name,
             resolved=resolved,
             seed=seed,
