@@ -31,7 +31,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from staffsim.errors import UserError
+from staffsim.errors import StaffsimError, UserError
 from staffsim.experiment.options import BACKENDS, RunOptions
 
 __all__ = [
@@ -163,6 +163,26 @@ class LocalBackend(Backend):
             self._pool = None
 
 
+CONNECT_TIMEOUT_SECONDS = 20
+"""How long to try to reach a Dask scheduler before giving up."""
+
+
+def _connect_error(address: str | None, exc: Exception) -> StaffsimError:
+    """The error to report when a Dask scheduler (or a local cluster) cannot be used."""
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if not address:
+        return StaffsimError(f"cannot start a local Dask cluster: {reason}")
+    if isinstance(exc, OSError) and "Timed out" in reason:
+        return StaffsimError(
+            f"cannot reach a Dask scheduler at {address} within {CONNECT_TIMEOUT_SECONDS} "
+            "seconds; check the address and that the scheduler is running"
+        )
+    return StaffsimError(
+        f"{address} did not answer as a Dask scheduler ({type(exc).__name__}: {reason}); "
+        "check that the address is the scheduler's, not a worker's or a dashboard's"
+    )
+
+
 class DaskBackend(Backend):
     """Tasks on a Dask distributed cluster (a new ``LocalCluster`` without an address)."""
 
@@ -176,9 +196,10 @@ class DaskBackend(Backend):
                 'the Dask backend needs Dask distributed: pip install "staffsim[dask]"'
             ) from None
         self._cluster = None
+        self._client = None
         try:
             if address:
-                self._client = Client(address, timeout="20s")
+                self._client = Client(address, timeout=f"{CONNECT_TIMEOUT_SECONDS}s")
             else:
                 self._cluster = LocalCluster(
                     n_workers=max(1, jobs or default_jobs()),
@@ -188,10 +209,9 @@ class DaskBackend(Backend):
                     silence_logs=logging.ERROR,
                 )
                 self._client = Client(self._cluster)
-        except OSError as exc:
+        except Exception as exc:
             self.close()
-            where = f"scheduler {address}" if address else "a local Dask cluster"
-            raise UserError(f"cannot connect to {where}: {exc}") from None
+            raise _connect_error(address, exc) from None
         threads = sum(self._client.nthreads().values())
         self.workers = max(1, threads)
 

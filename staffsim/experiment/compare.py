@@ -33,11 +33,18 @@ import pandas as pd
 
 from staffsim.errors import UserError
 from staffsim.experiment.options import RunOptions
-from staffsim.experiment.runner import Arm, Experiment, make_arm, with_seed
-from staffsim.results import io, stats, tables
+from staffsim.experiment.runner import Arm, Experiment, make_arm, output_folder, with_seed
+from staffsim.results import stats, tables
 from staffsim.results.manifest import build_manifest, scenario_sha256
 from staffsim.results.metrics import KEY_METRICS, METRICS, headline_metrics
-from staffsim.results.results import ComparisonResults, Results, folder_name
+from staffsim.results.results import (
+    COMPARISON_COLUMNS,
+    COMPARISON_CSV,
+    MANIFEST_JSON,
+    ComparisonResults,
+    Results,
+    folder_name,
+)
 from staffsim.scenario.schema import Scenario
 
 __all__ = [
@@ -49,19 +56,9 @@ __all__ = [
     "unique_labels",
 ]
 
-COMPARISON_COLUMNS = (
-    "metric",
-    "option",
-    "period",
-    "mean_base",
-    "mean_option",
-    "diff",
-    "ci_low",
-    "ci_high",
-    "p_better",
-    "replications",
-)
-"""The columns of ``comparison.csv``."""
+
+COMPARISON_FILES = (COMPARISON_CSV, MANIFEST_JSON)
+"""The files a comparison writes in its output folder (beside a folder per scenario)."""
 
 
 def unique_labels(
@@ -220,8 +217,6 @@ def _make_arms(
     folders: Mapping[str, str],
     options: RunOptions,
 ) -> list[Arm]:
-    if options.out_dir is not None:
-        io.ensure_writable_dir(options.out_dir)
     return [
         make_arm(label, scenario, options.inside(folders[label]))
         for label, scenario in zip(labels, scenarios, strict=True)
@@ -318,14 +313,16 @@ def compare_scenarios(
     scenarios = _seeded([base, *options], run_options.seed)
     labels = _scenario_labels(scenarios, labels)
     folders = _label_folders(labels)
-    arms = _make_arms(labels, scenarios, folders, run_options)
-    n, precision_info = _run_arms(arms, run_options, rule)
-    results = {arm.label: arm.assemble(range(n)) for arm in arms}
-    table = comparison_table(results[labels[0]], [results[label] for label in labels[1:]], metrics)
-    manifest = _comparison_manifest(arms, folders, n, precision_info)
-    comparison = ComparisonResults(table, results, labels[0], manifest)
-    if run_options.out_dir is not None:
-        comparison.save(run_options.out_dir)
+    with output_folder(run_options, COMPARISON_FILES, list(folders.values())):
+        arms = _make_arms(labels, scenarios, folders, run_options)
+        n, precision_info = _run_arms(arms, run_options, rule)
+        results = {arm.label: arm.assemble(range(n)) for arm in arms}
+        base_results, option_results = results[labels[0]], [results[x] for x in labels[1:]]
+        table = comparison_table(base_results, option_results, metrics)
+        manifest = _comparison_manifest(arms, folders, n, precision_info)
+        comparison = ComparisonResults(table, results, labels[0], manifest)
+        if run_options.out_dir is not None:
+            comparison.save(run_options.out_dir)
     return comparison
 
 

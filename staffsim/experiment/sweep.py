@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,16 +32,22 @@ from staffsim.experiment.runner import (
     Experiment,
     MemoryStore,
     apply_overrides,
+    identity,
+    output_folder,
     with_seed,
 )
 from staffsim.results import io, tables
+from staffsim.results.folders import clear_partial
 from staffsim.results.manifest import build_manifest, replication_entry, scenario_sha256
-from staffsim.results.results import SweepResults
+from staffsim.results.results import MANIFEST_JSON, SWEEP_ANNUAL_CSV, SWEEP_CSV, SweepResults
 from staffsim.scenario.loader import load_scenario
 from staffsim.scenario.paths import split_path
 from staffsim.scenario.schema import Scenario
 
-__all__ = ["grid", "parse_vary", "sweep_scenarios"]
+__all__ = ["SWEEP_FILES", "grid", "parse_vary", "sweep_scenarios"]
+
+SWEEP_FILES = (SWEEP_CSV, SWEEP_ANNUAL_CSV, MANIFEST_JSON)
+"""The files a sweep writes in its output folder."""
 
 
 def parse_vary(text: str) -> tuple[str, list[Any]]:
@@ -114,19 +119,38 @@ def _make_arms(
             Arm(label, scenario, MemoryStore(keep_monthly=False))
             for label, scenario in zip(labels, scenarios, strict=True)
         ]
-    partial = io.ensure_writable_dir(options.out_dir) / PARTIAL_DIR
-    if partial.exists() and not options.resume:
-        shutil.rmtree(partial)
-    arms = []
-    for label, scenario in zip(labels, scenarios, strict=True):
-        identity = {
-            "scenario": label,
-            "scenario_sha256": scenario_sha256(scenario.model_dump(mode="json")),
-            "seed": scenario.seed,
-        }
-        store = DirectoryStore(partial / label, identity, options.resume)
-        arms.append(Arm(label, scenario, store))
-    return arms
+    partial = options.out_dir / PARTIAL_DIR
+    if options.resume:
+        _check_finished_sweep(options.out_dir, scenarios)
+    else:
+        clear_partial(partial)
+    return [
+        Arm(
+            label,
+            scenario,
+            DirectoryStore(
+                partial / label, identity(label, scenario), options.resume, options.tell
+            ),
+        )
+        for label, scenario in zip(labels, scenarios, strict=True)
+    ]
+
+
+def _check_finished_sweep(folder: Path, scenarios: Sequence[Scenario]) -> None:
+    """Refuse to resume a finished sweep in ``folder`` over other scenarios or a seed."""
+    path = folder / MANIFEST_JSON
+    if not path.exists():
+        return
+    try:
+        manifest = io.read_json(path)
+        kept = [point["scenario_sha256"] for point in manifest["points"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # damaged: the sweep is simply made again
+    if kept != [scenario_sha256(s.model_dump(mode="json")) for s in scenarios]:
+        raise UserError(
+            f"{folder} holds a sweep over other values, scenario or seed; replace it with "
+            "overwrite (--overwrite), or choose another output folder"
+        )
 
 
 def _point_annual(
@@ -217,20 +241,21 @@ def sweep_scenarios(
     seed = base_scenario.seed if run_options.seed is None else run_options.seed
     base_scenario = with_seed(base_scenario, seed)
     scenarios = [with_seed(s, seed) for s in _point_scenarios(base, points, overrides)]
-    arms = _make_arms(_point_labels(len(points)), scenarios, run_options)
-
     reps = range(run_options.replications)
-    with Experiment(arms, run_options) as experiment:
-        experiment.run(reps)
-
-    annual, failures, point_entries = _collect(arms, points, reps, base_scenario.name)
-    table = SweepResults.summarise(annual, list(vary), metrics)
-    manifest = _sweep_manifest(base_scenario, vary, overrides, point_entries, len(reps), failures)
-    result = SweepResults(table, annual, manifest)
-    if run_options.out_dir is not None:
-        result.save(run_options.out_dir)
-        if not failures:
-            _discard_stores(arms, run_options.out_dir / PARTIAL_DIR)
+    with output_folder(run_options, SWEEP_FILES):
+        arms = _make_arms(_point_labels(len(points)), scenarios, run_options)
+        with Experiment(arms, run_options) as experiment:
+            experiment.run(reps)
+        annual, failures, point_entries = _collect(arms, points, reps, base_scenario.name)
+        table = SweepResults.summarise(annual, list(vary), metrics)
+        manifest = _sweep_manifest(
+            base_scenario, vary, overrides, point_entries, len(reps), failures
+        )
+        result = SweepResults(table, annual, manifest)
+        if run_options.out_dir is not None:
+            result.save(run_options.out_dir)
+            if not failures:
+                _discard_stores(arms, run_options.out_dir / PARTIAL_DIR)
     return result
 
 
@@ -238,4 +263,4 @@ def _discard_stores(arms: Sequence[Arm], partial: Path) -> None:
     """Remove the kept replications once the sweep's tables are saved."""
     for arm in arms:
         arm.store.discard()
-    shutil.rmtree(partial, ignore_errors=True)
+    clear_partial(partial)
