@@ -91,10 +91,10 @@ def _scenario(scenario: Scenario | str | Path, years: float | None) -> Scenario:
 def _progress(progress: Any, label: str) -> tuple[Callable[..., None] | None, Callable[[], None]]:
     """The callback to pass down and what to call when done."""
     if progress is True:
-        from staffsim.experiment.progress import notebook_progress
+        from staffsim.report.progress import progress_display
 
-        bar = notebook_progress(label)
-        return bar, bar.close
+        display = progress_display(label)
+        return display, display.close
     if not progress:
         return None, lambda: None
     return progress, lambda: None
