@@ -104,3 +104,39 @@ def test_every_output_column_is_documented():
     needed = set(annual.columns) | set(monthly["metric"]) | set(tables.MONTHLY_TIDY_COLUMNS)
     missing = sorted(needed - documented)
     assert not missing, f"columns missing from docs/outputs.md: {missing}"
+
+
+def _documented_units(section: str) -> dict[str, str]:
+    """``name -> unit`` from the table under the docs/outputs.md heading ``section``."""
+    text = DOCS.read_text(encoding="utf-8")
+    body = text.split(f"## {section}", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\|\s*`([a-z0-9_]+)`\s*\|.*\|\s*([^|]*?)\s*\|\s*$", body, re.MULTILINE)
+    return dict(rows)
+
+
+def test_one_unit_per_metric_across_annual_and_monthly():
+    """A name that appears in both tables has one unit; names ending _rate_fte or _pct are
+    percentages and names ending _fraction or _share fractions, in every table; and the
+    monthly vacancy_fraction at the September month end is the annual vacancy_rate_fte / 100,
+    so the documented units are the ones the model writes."""
+    annual_units = _documented_units("`annual.csv`")
+    monthly_units = _documented_units("Monthly table")
+    assert "vacancy_rate_fte" in annual_units and "vacancy_fraction" in monthly_units
+    for name in set(annual_units) & set(monthly_units):
+        assert annual_units[name] == monthly_units[name], name
+    for name, unit in {**annual_units, **monthly_units}.items():
+        if name.endswith(("_rate_fte", "_pct")):
+            assert unit == "%", name
+        if name.endswith(("_fraction", "_share")):
+            assert unit == "fraction", name
+        assert not name.endswith("_rate"), f"{name}: say the rate's unit in its name"
+    rec = run_one(load_scenario(SMALL, {"horizon_years": 1}), 0)
+    annual = tables.annual_table([rec], "x")
+    monthly = tables.monthly_wide(tables.monthly_tidy(rec, "x"))
+    september = monthly[monthly["month"] == "2025-09"].iloc[0]
+    for monthly_name, annual_name in (
+        ("vacancy_fraction", "vacancy_rate_fte"),
+        ("agency_fraction", "agency_rate_fte"),
+    ):
+        assert 0 < annual[annual_name].iloc[0] < 100
+        assert september[monthly_name] * 100 == pytest.approx(annual[annual_name].iloc[0])
