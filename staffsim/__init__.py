@@ -33,6 +33,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ComparisonResults",
     "Results",
+    "RunOptions",
     "SweepResults",
     "__version__",
     "compare",
@@ -42,11 +43,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from staffsim.experiment.options import RunOptions
     from staffsim.experiment.progress import ProgressCallback
     from staffsim.results.results import ComparisonResults, Results, SweepResults
     from staffsim.scenario.schema import Scenario
 
 _LAZY = {
+    "RunOptions": "staffsim.experiment.options",
     "Results": "staffsim.results.results",
     "ComparisonResults": "staffsim.results.results",
     "SweepResults": "staffsim.results.results",
@@ -88,16 +91,23 @@ def _scenario(scenario: Scenario | str | Path, years: float | None) -> Scenario:
     return apply_overrides(loaded, {"horizon_years": years}) if years is not None else loaded
 
 
-def _progress(progress: Any, label: str) -> tuple[Callable[..., None] | None, Callable[[], None]]:
-    """The callback to pass down and what to call when done."""
+def _run_options(
+    label: str,
+    progress: bool | ProgressCallback | None,
+    **settings: Any,
+) -> tuple[RunOptions, Callable[[], None]]:
+    """The :class:`RunOptions` of an API call, and what to call when the run is over (to
+    close a progress display). ``progress=True`` shows a bar on a terminal or in a notebook
+    with ipywidgets, and a line per tenth of the replications elsewhere."""
+    from staffsim.experiment.options import RunOptions
+
+    options = RunOptions(**settings)  # checked before a bar is drawn
     if progress is True:
         from staffsim.report.progress import progress_display
 
         display = progress_display(label)
-        return display, display.close
-    if not progress:
-        return None, lambda: None
-    return progress, lambda: None
+        return options.replace(progress=display), display.close
+    return options.replace(progress=progress or None), lambda: None
 
 
 def run(
@@ -107,37 +117,40 @@ def run(
     seed: int | None = None,
     years: float | None = None,
     jobs: int | None = None,
-    backend: str = "local",
+    backend: str | None = None,
     scheduler: str | None = None,
     out: str | Path | None = None,
     resume: bool = False,
+    overwrite: bool = False,
     progress: bool | ProgressCallback | None = True,
 ) -> Results:
     """Run replications of a scenario (a :class:`Scenario` or a file) and tabulate them.
 
     ``seed`` defaults to the scenario's; ``years`` replaces its horizon; ``jobs`` is the
     number of worker processes (default: every core); ``backend`` is ``"local"`` or
-    ``"dask"`` (``scheduler``: a Dask scheduler address; without one a local cluster is
-    started). With ``out`` the tables and manifest are saved in that folder as well, and
-    ``resume=True`` completes an interrupted run there. ``progress`` shows a bar (``True``),
-    nothing (``False``), or calls ``progress(done, total, elapsed_seconds)``.
+    ``"dask"`` (default: local, or dask when a ``scheduler`` address is given; dask without
+    one starts a local cluster). With ``out`` the tables and manifest are saved in that
+    folder as well: ``resume=True`` completes an interrupted run there and
+    ``overwrite=True`` replaces an earlier run's results. ``progress`` shows a bar
+    (``True``), nothing (``False``), or calls ``progress(done, total, elapsed_seconds)``.
     """
     from staffsim.experiment.runner import run_replications
 
     chosen = _scenario(scenario, years)
-    callback, close = _progress(progress, chosen.name)
+    options, close = _run_options(
+        chosen.name,
+        progress,
+        replications=replications,
+        seed=seed,
+        jobs=jobs,
+        backend=backend,
+        scheduler=scheduler,
+        out_dir=out,
+        resume=resume,
+        overwrite=overwrite,
+    )
     try:
-        return run_replications(
-            chosen,
-            replications,
-            seed=seed,
-            jobs=jobs,
-            backend=backend,
-            scheduler=scheduler,
-            progress=callback,
-            out_dir=out,
-            resume=resume,
-        )
+        return run_replications(chosen, options)
     finally:
         close()
 
@@ -153,10 +166,11 @@ def compare(
     max_replications: int = 200,
     metrics: Sequence[str] | None = None,
     jobs: int | None = None,
-    backend: str = "local",
+    backend: str | None = None,
     scheduler: str | None = None,
     out: str | Path | None = None,
     resume: bool = False,
+    overwrite: bool = False,
     progress: bool | ProgressCallback | None = True,
 ) -> ComparisonResults:
     """Compare options with a base scenario on common random numbers.
@@ -169,25 +183,29 @@ def compare(
     fraction of its mean (at most ``max_replications``). Other arguments as for
     :func:`run`.
     """
-    from staffsim.experiment.compare import compare_scenarios
+    from staffsim.experiment.compare import PrecisionRule, compare_scenarios
 
     chosen = [_scenario(s, years) for s in (base, *options)]
-    callback, close = _progress(progress, "compare")
+    rule = None if precision is None else PrecisionRule(precision, max_replications)
+    run_options, close = _run_options(
+        "compare",
+        progress,
+        replications=replications,
+        seed=seed,
+        jobs=jobs,
+        backend=backend,
+        scheduler=scheduler,
+        out_dir=out,
+        resume=resume,
+        overwrite=overwrite,
+    )
     try:
         return compare_scenarios(
             chosen[0],
             chosen[1:],
+            run_options,
             labels=labels,
-            replications=replications,
-            seed=seed,
-            jobs=jobs,
-            backend=backend,
-            scheduler=scheduler,
-            progress=callback,
-            out_dir=out,
-            resume=resume,
-            precision=precision,
-            max_replications=max_replications,
+            precision=rule,
             metrics=metrics,
         )
     finally:
@@ -203,10 +221,11 @@ def sweep(
     years: float | None = None,
     metrics: Sequence[str] | None = None,
     jobs: int | None = None,
-    backend: str = "local",
+    backend: str | None = None,
     scheduler: str | None = None,
     out: str | Path | None = None,
     resume: bool = False,
+    overwrite: bool = False,
     progress: bool | ProgressCallback | None = True,
 ) -> SweepResults:
     """Run every combination of ``vary`` (dotted key path -> values) on common random
@@ -215,20 +234,19 @@ def sweep(
     from staffsim.experiment.sweep import sweep_scenarios
 
     chosen = _scenario(scenario, years)
-    callback, close = _progress(progress, "sweep")
+    options, close = _run_options(
+        "sweep",
+        progress,
+        replications=replications,
+        seed=seed,
+        jobs=jobs,
+        backend=backend,
+        scheduler=scheduler,
+        out_dir=out,
+        resume=resume,
+        overwrite=overwrite,
+    )
     try:
-        return sweep_scenarios(
-            chosen,
-            vary,
-            replications=replications,
-            seed=seed,
-            jobs=jobs,
-            backend=backend,
-            scheduler=scheduler,
-            progress=callback,
-            out_dir=out,
-            resume=resume,
-            metrics=metrics,
-        )
+        return sweep_scenarios(chosen, vary, options, metrics=metrics)
     finally:
         close()

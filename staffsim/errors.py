@@ -6,7 +6,14 @@ scenario file, an option), 1 for a run that could not complete.
 
 from __future__ import annotations
 
-__all__ = ["StaffsimError", "UserError"]
+__all__ = [
+    "DamagedResultsError",
+    "FolderBusyError",
+    "OutputError",
+    "StaffsimError",
+    "StaffsimWarning",
+    "UserError",
+]
 
 
 class StaffsimError(Exception):
@@ -19,3 +26,21 @@ class UserError(StaffsimError):
     """Bad input: a scenario file, a key path, a value or an option."""
 
     exit_code = 2
+
+
+class StaffsimWarning(UserWarning):
+    """Something a user should know that does not stop a run (a stale claim taken over,
+    damaged replications redone)."""
+
+
+class OutputError(StaffsimError):
+    """A result file or folder that could not be written: a full disk, a folder without
+    write permission, a read-only file system."""
+
+
+class FolderBusyError(StaffsimError):
+    """An output folder claimed by another staffsim run that is still going."""
+
+
+class DamagedResultsError(StaffsimError):
+    """A saved results folder with a file missing, unreadable or not as documented."""

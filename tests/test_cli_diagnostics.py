@@ -9,6 +9,7 @@ import pytest
 
 from staffsim.cli.main import main
 from staffsim.experiment.explain import LOOPS, switch_off
+from staffsim.experiment.options import RunOptions
 from staffsim.experiment.tipping import find_tipping_point
 from staffsim.scenario.loader import load_scenario
 from staffsim.scenario.schema import Effects
@@ -166,8 +167,7 @@ def test_england_holds_below_the_admin_share_tipping_point_and_declines_above() 
         ROOT / "scenarios" / "england_2025.yaml",
         "capacity.admin_share",
         [0.3, 0.5],
-        replications=6,
-        jobs=1,
+        run_options=RunOptions(replications=6, jobs=1),
     )
     below, above = result.table.itertuples()
     assert below.verdict in ("holds", "recovers")

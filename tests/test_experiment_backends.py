@@ -12,6 +12,7 @@ import pytest
 from staffsim.cli.main import main
 from staffsim.errors import UserError
 from staffsim.experiment import backends, runner
+from staffsim.experiment.options import RunOptions
 from staffsim.experiment.runner import run_replications
 from staffsim.scenario.loader import load_scenario
 
@@ -65,9 +66,9 @@ class ReversedBackend(backends.Backend):
 def test_tables_do_not_depend_on_completion_order(monkeypatch):
     """Replications that finish last-first give the same tables as in order."""
     scenario = load_scenario(SMALL)
-    in_order = run_replications(scenario, 4, jobs=1)
+    in_order = run_replications(scenario, RunOptions(replications=4, jobs=1))
     monkeypatch.setattr(runner, "open_backend", lambda *a: ReversedBackend())
-    reversed_ = run_replications(scenario, 4, jobs=1)
+    reversed_ = run_replications(scenario, RunOptions(replications=4, jobs=1))
     pd.testing.assert_frame_equal(in_order.annual, reversed_.annual)
     pd.testing.assert_frame_equal(in_order.monthly, reversed_.monthly)
     assert [r["replication"] for r in reversed_.manifest["replications"]] == [0, 1, 2, 3]
@@ -77,7 +78,7 @@ def test_missing_dask_is_a_clear_user_error(monkeypatch):
     """Without Dask installed the dask backend says how to install it."""
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(UserError, match=r'pip install "staffsim\[dask\]"'):
-        backends.open_backend("dask", 1)
+        backends.open_backend(RunOptions(backend="dask", jobs=1))
 
 
 def test_backend_choices_are_checked_before_running():
@@ -88,8 +89,8 @@ def test_backend_choices_are_checked_before_running():
         ("local", 0, None, "at least 1"),
     ]:
         with pytest.raises(UserError, match=message):
-            backends.check_backend(name, jobs, scheduler)
-    assert isinstance(backends.open_backend("local", 1), backends.SerialBackend)
+            RunOptions(backend=name, jobs=jobs, scheduler=scheduler)
+    assert isinstance(backends.open_backend(RunOptions(jobs=1)), backends.SerialBackend)
 
 
 def test_runs_on_an_existing_dask_scheduler(tmp_path):

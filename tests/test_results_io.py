@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from staffsim.errors import UserError
+from staffsim.errors import OutputError, UserError
 from staffsim.results import io
 
 
@@ -35,7 +35,7 @@ def test_crash_mid_write_leaves_the_old_file_and_no_half_file(tmp_path, monkeypa
         raise OSError("disk full")
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", crash)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=r"cannot write .*annual\.csv: disk full"):
         io.write_csv(frame(2.0), target)
     assert target.read_bytes() == before
     assert leftovers(tmp_path) == []

@@ -21,7 +21,7 @@ import pandas as pd
 from staffsim.cli import console, options
 from staffsim.cli.console import comparison_text, feedback_text
 from staffsim.cli.run import failure_lines
-from staffsim.experiment.compare import compare_scenarios, unique_labels
+from staffsim.experiment.compare import PrecisionRule, compare_scenarios, unique_labels
 from staffsim.experiment.runner import PARTIAL_DIR
 from staffsim.results.results import MANIFEST_JSON, ComparisonResults, folder_name
 
@@ -111,20 +111,17 @@ def compare_command(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else options.RUNS_DIR / f"{labels[0]}-compare"
     with console.progress(args, "compare") as progress:
         try:
+            rule = (
+                None
+                if args.precision is None
+                else PrecisionRule(args.precision, args.max_replications)
+            )
             result = compare_scenarios(
                 scenarios[0],
                 scenarios[1:],
+                options.run_options(args, Path(out), progress),
                 labels=labels,
-                replications=args.replications,
-                seed=args.seed,
-                jobs=args.jobs,
-                backend=args.backend,
-                scheduler=args.scheduler,
-                progress=progress,
-                out_dir=out,
-                resume=args.resume,
-                precision=args.precision,
-                max_replications=args.max_replications,
+                precision=rule,
             )
         except KeyboardInterrupt:
             partials = [Path(out) / folder_name(label) / PARTIAL_DIR for label in labels]
@@ -166,18 +163,13 @@ def _feedback_comparison(
     folder = out / "feedback_off"
     with console.progress(args, "compare, feedback off") as progress:
         try:
+            replications = len(with_loops[labels[0]].replications)
+            run_options = options.run_options(args, folder, progress)
             without = compare_scenarios(
                 off[0],
                 off[1:],
+                run_options.replace(replications=replications),
                 labels=labels,
-                replications=len(with_loops[labels[0]].replications),
-                seed=args.seed,
-                jobs=args.jobs,
-                backend=args.backend,
-                scheduler=args.scheduler,
-                progress=progress,
-                out_dir=folder,
-                resume=args.resume,
             )
         except KeyboardInterrupt:
             partials = [folder / folder_name(label) / PARTIAL_DIR for label in labels]

@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from staffsim.cli.main import add_set_option
-from staffsim.experiment.backends import BACKENDS
+from staffsim.errors import UserError
+from staffsim.experiment.options import (
+    BACKENDS,
+    DEFAULT_REPLICATIONS,
+    MAX_REPLICATIONS,
+    RunOptions,
+    check_scheduler_address,
+)
+from staffsim.experiment.progress import ProgressCallback
 from staffsim.experiment.runner import PARTIAL_DIR
 from staffsim.scenario.loader import load_scenario
 from staffsim.scenario.overrides import parse_sets
@@ -26,15 +34,20 @@ __all__ = [
     "interrupted",
     "load",
     "overrides",
+    "run_options",
 ]
 
-DEFAULT_REPLICATIONS = 10
+MAX_YEARS = 100
+"""The longest horizon ``--years`` accepts (the scenario's ``horizon_years`` has the same
+bound)."""
+
 RUNS_DIR = Path("runs")
 """Where results go when ``--out`` is not given (relative to the working folder)."""
 
 
-def int_at_least(lowest: int) -> Callable[[str], int]:
-    """An argparse type: a whole number no smaller than ``lowest``."""
+def int_at_least(lowest: int, highest: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number no smaller than ``lowest`` (and no larger than
+    ``highest``, if given)."""
 
     def parse(text: str) -> int:
         try:
@@ -43,19 +56,30 @@ def int_at_least(lowest: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
         if value < lowest:
             raise argparse.ArgumentTypeError(f"must be at least {lowest}, not {value}")
+        if highest is not None and value > highest:
+            raise argparse.ArgumentTypeError(f"must be at most {highest:,}, not {value:,}")
         return value
 
     return parse
 
 
-def _positive_float(text: str) -> float:
+def _years(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a number, not {text!r}") from None
     if not value > 0 or math.isinf(value):
         raise argparse.ArgumentTypeError(f"must be a positive number, not {text!r}")
+    if value > MAX_YEARS:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_YEARS} years, not {text}")
     return value
+
+
+def _scheduler(text: str) -> str:
+    try:
+        return check_scheduler_address(text)
+    except UserError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_run_options(parser: argparse.ArgumentParser, default_out: str) -> None:
@@ -64,10 +88,11 @@ def add_run_options(parser: argparse.ArgumentParser, default_out: str) -> None:
     ``--out``'s default."""
     parser.add_argument(
         "--replications",
-        type=int_at_least(1),
+        type=int_at_least(1, MAX_REPLICATIONS),
         default=DEFAULT_REPLICATIONS,
         metavar="N",
-        help=f"replications per scenario (default {DEFAULT_REPLICATIONS})",
+        help=f"replications per scenario (default {DEFAULT_REPLICATIONS}, "
+        f"at most {MAX_REPLICATIONS:,})",
     )
     parser.add_argument(
         "--seed",
@@ -78,10 +103,10 @@ def add_run_options(parser: argparse.ArgumentParser, default_out: str) -> None:
     )
     parser.add_argument(
         "--years",
-        type=_positive_float,
+        type=_years,
         default=None,
         metavar="Y",
-        help="simulated years (replaces the scenario's horizon_years)",
+        help=f"simulated years, at most {MAX_YEARS} (replaces the scenario's horizon_years)",
     )
     add_set_option(parser)
     parser.add_argument(
@@ -100,6 +125,7 @@ def add_run_options(parser: argparse.ArgumentParser, default_out: str) -> None:
     )
     parser.add_argument(
         "--scheduler",
+        type=_scheduler,
         default=None,
         metavar="ADDRESS",
         help="address of a Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: start a "
@@ -113,11 +139,18 @@ def add_run_options(parser: argparse.ArgumentParser, default_out: str) -> None:
         help=f"folder for the result files (default: {default_out}); it may already "
         "exist and hold other files",
     )
-    parser.add_argument(
+    folder = parser.add_mutually_exclusive_group()
+    folder.add_argument(
         "--resume",
         action="store_true",
-        help=f"complete an interrupted run in --out, keeping the replications it finished "
-        f"(they wait in DIR/{PARTIAL_DIR}); with none kept the run starts afresh",
+        help=f"complete an earlier run in --out, keeping the replications it finished "
+        f"(they wait in DIR/{PARTIAL_DIR}, each checked; damaged ones are run again)",
+    )
+    folder.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an earlier run's results in --out (without --resume or --overwrite "
+        "a folder holding one is refused)",
     )
     parser.add_argument(
         "--quiet", action="store_true", help="no progress bar and no summary, only errors"
@@ -144,6 +177,29 @@ def load(path: str, args: argparse.Namespace) -> Scenario:
     if getattr(args, "no_feedback", False):
         scenario = scenario.with_effects_off()
     return scenario
+
+
+def note(message: str) -> None:
+    """Tell the user something that is not an error (on standard error)."""
+    print(f"staffsim: {message}", file=sys.stderr)
+
+
+def run_options(
+    args: argparse.Namespace, out_dir: Path | None, progress: ProgressCallback | None
+) -> RunOptions:
+    """The :class:`RunOptions` the command line asks for, writing to ``out_dir``."""
+    return RunOptions(
+        replications=args.replications,
+        seed=args.seed,
+        jobs=args.jobs,
+        backend=args.backend,
+        scheduler=args.scheduler,
+        progress=progress,
+        out_dir=out_dir,
+        resume=args.resume,
+        overwrite=getattr(args, "overwrite", False),
+        notify=note,
+    )
 
 
 def interrupted(folders: Sequence[Path]) -> int:

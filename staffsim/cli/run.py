@@ -69,17 +69,7 @@ def run_command(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else options.RUNS_DIR / scenario.name
     with console.progress(args, scenario.name) as progress:
         try:
-            results = run_replications(
-                scenario,
-                args.replications,
-                seed=args.seed,
-                jobs=args.jobs,
-                backend=args.backend,
-                scheduler=args.scheduler,
-                progress=progress,
-                out_dir=out,
-                resume=args.resume,
-            )
+            results = run_replications(scenario, options.run_options(args, Path(out), progress))
         except KeyboardInterrupt:
             return options.interrupted([Path(out) / PARTIAL_DIR])
     if not args.quiet:
@@ -110,14 +100,7 @@ def explain_command(args: argparse.Namespace, scenario, out: Path) -> int:
     with console.progress(args, "explain") as progress:
         try:
             result = explain(
-                scenario,
-                replications=args.replications,
-                seed=args.seed,
-                jobs=args.jobs,
-                backend=args.backend,
-                scheduler=args.scheduler,
-                progress=progress,
-                out_dir=out / "explain",
+                scenario, run_options=options.run_options(args, out / "explain", progress)
             )
         except KeyboardInterrupt:
             return options.interrupted([out / "explain"])

@@ -59,15 +59,8 @@ def sweep_command(args: argparse.Namespace) -> int:
             result = sweep_scenarios(
                 args.scenario,
                 vary,
+                options.run_options(args, Path(out), progress),
                 overrides=options.overrides(args),
-                replications=args.replications,
-                seed=args.seed,
-                jobs=args.jobs,
-                backend=args.backend,
-                scheduler=args.scheduler,
-                progress=progress,
-                out_dir=out,
-                resume=args.resume,
             )
         except KeyboardInterrupt:
             return options.interrupted([Path(out) / PARTIAL_DIR])

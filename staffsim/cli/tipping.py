@@ -72,12 +72,7 @@ def tipping_command(args: argparse.Namespace) -> int:
             values,
             metric=args.metric,
             final_years=args.final_years,
-            replications=args.replications,
-            seed=args.seed,
-            jobs=args.jobs,
-            backend=args.backend,
-            scheduler=args.scheduler,
-            progress=progress,
+            run_options=options.run_options(args, None, progress),
         )
     result.save(out)
     saved = ["tipping.csv"]

@@ -31,7 +31,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from staffsim.errors import UserError
+from staffsim.errors import StaffsimError, UserError
+from staffsim.experiment.options import BACKENDS, RunOptions
 
 __all__ = [
     "BACKENDS",
@@ -40,13 +41,9 @@ __all__ = [
     "LocalBackend",
     "SerialBackend",
     "TaskError",
-    "check_backend",
     "default_jobs",
     "open_backend",
 ]
-
-BACKENDS = ("local", "dask")
-"""Backend names a user can choose (``local`` with one job runs serially)."""
 
 
 class TaskError:
@@ -166,6 +163,26 @@ class LocalBackend(Backend):
             self._pool = None
 
 
+CONNECT_TIMEOUT_SECONDS = 20
+"""How long to try to reach a Dask scheduler before giving up."""
+
+
+def _connect_error(address: str | None, exc: Exception) -> StaffsimError:
+    """The error to report when a Dask scheduler (or a local cluster) cannot be used."""
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if not address:
+        return StaffsimError(f"cannot start a local Dask cluster: {reason}")
+    if isinstance(exc, OSError) and "Timed out" in reason:
+        return StaffsimError(
+            f"cannot reach a Dask scheduler at {address} within {CONNECT_TIMEOUT_SECONDS} "
+            "seconds; check the address and that the scheduler is running"
+        )
+    return StaffsimError(
+        f"{address} did not answer as a Dask scheduler ({type(exc).__name__}: {reason}); "
+        "check that the address is the scheduler's, not a worker's or a dashboard's"
+    )
+
+
 class DaskBackend(Backend):
     """Tasks on a Dask distributed cluster (a new ``LocalCluster`` without an address)."""
 
@@ -179,9 +196,10 @@ class DaskBackend(Backend):
                 'the Dask backend needs Dask distributed: pip install "staffsim[dask]"'
             ) from None
         self._cluster = None
+        self._client = None
         try:
             if address:
-                self._client = Client(address, timeout="20s")
+                self._client = Client(address, timeout=f"{CONNECT_TIMEOUT_SECONDS}s")
             else:
                 self._cluster = LocalCluster(
                     n_workers=max(1, jobs or default_jobs()),
@@ -191,10 +209,9 @@ class DaskBackend(Backend):
                     silence_logs=logging.ERROR,
                 )
                 self._client = Client(self._cluster)
-        except OSError as exc:
+        except Exception as exc:
             self.close()
-            where = f"scheduler {address}" if address else "a local Dask cluster"
-            raise UserError(f"cannot connect to {where}: {exc}") from None
+            raise _connect_error(address, exc) from None
         threads = sum(self._client.nthreads().values())
         self.workers = max(1, threads)
 
@@ -241,28 +258,15 @@ class DaskBackend(Backend):
             self._cluster = None
 
 
-def check_backend(name: str | None, jobs: int | None, scheduler: str | None) -> None:
-    """Raise :class:`UserError` for a backend choice that cannot work, before any run."""
-    if jobs is not None and jobs < 1:
-        raise UserError(f"--jobs must be at least 1, got {jobs}")
-    if name not in (None, "serial", *BACKENDS):
-        raise UserError(f"unknown backend {name!r}; choose one of: {', '.join(BACKENDS)}")
-    if scheduler and name not in (None, "dask"):
-        raise UserError(f"a scheduler address needs the dask backend, not {name!r}")
-
-
-def open_backend(
-    name: str | None = "local", jobs: int | None = None, scheduler: str | None = None
-) -> Backend:
-    """The backend ``name`` (``local``, ``dask`` or ``serial``) with ``jobs`` workers.
+def open_backend(options: RunOptions) -> Backend:
+    """The backend ``options`` ask for, with ``options.jobs`` workers.
 
     ``jobs`` defaults to every core; ``local`` with one job runs serially in this process.
-    A ``scheduler`` address implies ``dask``.
     """
-    check_backend(name, jobs, scheduler)
-    if name == "dask" or (name is None and scheduler):
-        return DaskBackend(jobs, scheduler)
+    name = options.backend_name
+    if name == "dask":
+        return DaskBackend(options.jobs, options.scheduler)
     if name == "serial":
         return SerialBackend()
-    n = default_jobs() if jobs is None else jobs
+    n = default_jobs() if options.jobs is None else options.jobs
     return SerialBackend() if n == 1 else LocalBackend(n)

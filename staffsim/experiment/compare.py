@@ -25,42 +25,40 @@ out, so the number used does not depend on the number of jobs).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from staffsim.errors import UserError
-from staffsim.experiment.progress import ProgressCallback
-from staffsim.experiment.runner import Arm, Experiment, make_arm, with_seed
-from staffsim.results import io, stats, tables
-from staffsim.results.manifest import created_now, scenario_sha256, versions
+from staffsim.experiment.options import RunOptions
+from staffsim.experiment.runner import Arm, Experiment, make_arm, output_folder, with_seed
+from staffsim.results import stats, tables
+from staffsim.results.manifest import build_manifest, scenario_sha256
 from staffsim.results.metrics import KEY_METRICS, METRICS, headline_metrics
-from staffsim.results.results import ComparisonResults, Results, folder_name
+from staffsim.results.results import (
+    COMPARISON_COLUMNS,
+    COMPARISON_CSV,
+    MANIFEST_JSON,
+    ComparisonResults,
+    Results,
+    folder_name,
+)
 from staffsim.scenario.schema import Scenario
 
 __all__ = [
     "COMPARISON_COLUMNS",
+    "PrecisionRule",
     "compare_scenarios",
     "comparison_failures",
     "comparison_table",
     "unique_labels",
 ]
 
-COMPARISON_COLUMNS = (
-    "metric",
-    "option",
-    "period",
-    "mean_base",
-    "mean_option",
-    "diff",
-    "ci_low",
-    "ci_high",
-    "p_better",
-    "replications",
-)
-"""The columns of ``comparison.csv``."""
+
+COMPARISON_FILES = (COMPARISON_CSV, MANIFEST_JSON)
+"""The files a comparison writes in its output folder (beside a folder per scenario)."""
 
 
 def unique_labels(
@@ -166,105 +164,165 @@ def _precision_state(
     return required, detail
 
 
+@dataclass(frozen=True)
+class PrecisionRule:
+    """The Hoad-Robinson-Davies stopping rule: every headline metric's 95% CI half-width
+    within ``precision`` (a fraction of its mean), confirmed ``k_limit`` replications
+    ahead, with at most ``max_replications``."""
+
+    precision: float
+    max_replications: int = 200
+    k_limit: int = 5
+
+    def __post_init__(self) -> None:
+        if not 0 < self.precision < 1:
+            raise UserError(
+                f"precision is a fraction of the mean, such as 0.05; got {self.precision}"
+            )
+        if self.max_replications < 3:
+            raise UserError(f"max_replications must be at least 3, got {self.max_replications}")
+        if self.k_limit < 1:
+            raise UserError(f"k_limit must be at least 1, got {self.k_limit}")
+
+
+def _check_options(options: Sequence[Scenario]) -> None:
+    if not options:
+        raise UserError("a comparison needs at least one option besides the base")
+
+
+def _seeded(scenarios: Sequence[Scenario], seed: int | None) -> list[Scenario]:
+    """Every scenario on one seed: ``seed``, or the base's (the first) if None."""
+    common = scenarios[0].seed if seed is None else seed
+    return [with_seed(s, common) for s in scenarios]
+
+
+def _scenario_labels(scenarios: Sequence[Scenario], labels: Sequence[str] | None) -> list[str]:
+    labels = list(labels) if labels is not None else unique_labels(scenarios)
+    if len(labels) != len(scenarios) or len(set(labels)) != len(labels):
+        raise UserError("give one distinct label per scenario, the base first")
+    return labels
+
+
+def _label_folders(labels: Sequence[str]) -> dict[str, str]:
+    """Each label's subfolder of the output folder."""
+    folders = {label: folder_name(label) for label in labels}
+    if len(set(folders.values())) != len(folders):
+        raise UserError(f"scenario labels must differ as folder names: {sorted(folders)}")
+    return folders
+
+
+def _make_arms(
+    labels: Sequence[str],
+    scenarios: Sequence[Scenario],
+    folders: Mapping[str, str],
+    options: RunOptions,
+) -> list[Arm]:
+    return [
+        make_arm(label, scenario, options.inside(folders[label]))
+        for label, scenario in zip(labels, scenarios, strict=True)
+    ]
+
+
+def _run_to_precision(
+    experiment: Experiment, arms: Sequence[Arm], start: int, rule: PrecisionRule
+) -> tuple[int, dict[str, Any]]:
+    """Add replications until ``rule`` is met or its maximum reached; the replications to
+    use and the precision record for the manifest."""
+    n = start
+    while True:
+        required, detail = _precision_state(arms, n, rule.precision, rule.k_limit)
+        reached = all(d["solution"] is not None for a in detail.values() for d in a.values())
+        if reached or n >= rule.max_replications:
+            break
+        target = min(max(required, n + experiment.workers), rule.max_replications)
+        experiment.run(range(n, target))
+        n = target
+    # The starting number is a floor the rule adds to, never a number it takes away from.
+    used = max(min(required, n), start) if reached else n
+    # Report the rule's state over the replications used, not the batch's extras.
+    _, detail = _precision_state(arms, used, rule.precision, rule.k_limit)
+    info = {
+        "precision": rule.precision,
+        "k_limit": rule.k_limit,
+        "reached": reached,
+        "replications_used": used,
+        "replications_run": n,
+        "max_replications": rule.max_replications,
+        "metrics": detail,
+    }
+    return used, info
+
+
+def _run_arms(
+    arms: Sequence[Arm], options: RunOptions, rule: PrecisionRule | None
+) -> tuple[int, dict[str, Any] | None]:
+    """Run the arms' replications (to the rule's precision if one is given); the number of
+    replications to tabulate and the precision record."""
+    start = options.replications if rule is None else max(options.replications, 3)
+    with Experiment(arms, options) as experiment:
+        experiment.run(range(start))
+        if rule is None:
+            return start, None
+        return _run_to_precision(experiment, arms, start, rule)
+
+
+def _comparison_manifest(
+    arms: Sequence[Arm],
+    folders: Mapping[str, str],
+    replications: int,
+    precision: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    labels = [arm.label for arm in arms]
+    return build_manifest(
+        "comparison",
+        seed=arms[0].scenario.seed,
+        fields={
+            "base": labels[0],
+            "options": labels[1:],
+            "folders": dict(folders),
+            "replications": replications,
+            "precision": precision,
+            "scenario_sha256": {arm.label: scenario_sha256(arm.resolved) for arm in arms},
+        },
+    )
+
+
 def compare_scenarios(
     base: Scenario,
     options: Sequence[Scenario],
+    run_options: RunOptions | None = None,
     *,
     labels: Sequence[str] | None = None,
-    replications: int = 10,
-    seed: int | None = None,
-    jobs: int | None = None,
-    backend: str | None = "local",
-    scheduler: str | None = None,
-    progress: ProgressCallback | None = None,
-    out_dir: str | Path | None = None,
-    resume: bool = False,
-    precision: float | None = None,
-    max_replications: int = 200,
-    k_limit: int = 5,
+    precision: PrecisionRule | float | None = None,
     metrics: Sequence[str] | None = None,
 ) -> ComparisonResults:
     """Run ``base`` and each of ``options`` on common random numbers and compare them.
 
-    ``seed`` defaults to the base scenario's and is used for every scenario. ``labels``
-    name the scenarios in the tables (default: their names). With ``precision`` (e.g. 0.05)
-    replications start at ``replications`` (at least 3) and are added until every headline
-    metric's 95% CI half-width is within that fraction of its mean, up to
-    ``max_replications``. With ``out_dir`` each scenario's run tables go to a subfolder
-    named after its label, beside ``comparison.csv`` and ``manifest.json``.
+    ``run_options.seed`` defaults to the base scenario's and is used for every scenario.
+    ``labels`` name the scenarios in the tables (default: their names). With ``precision``
+    (a :class:`PrecisionRule`, or a fraction such as 0.05 for the default rule)
+    replications start at ``run_options.replications`` (at least 3) and are added until
+    every headline metric's 95% CI half-width is within that fraction of its mean. With an
+    output folder each scenario's run tables go to a subfolder named after its label,
+    beside ``comparison.csv`` and ``manifest.json``.
     """
-    if not options:
-        raise UserError("a comparison needs at least one option besides the base")
-    if replications < 1:
-        raise UserError(f"--replications must be at least 1, got {replications}")
-    if precision is not None and not 0 < precision < 1:
-        raise UserError(f"--precision is a fraction of the mean, such as 0.05; got {precision}")
+    run_options = run_options or RunOptions()
+    rule = PrecisionRule(precision) if isinstance(precision, int | float) else precision
+    _check_options(options)
     metrics = _check_metrics(metrics)
-    seed = base.seed if seed is None else seed
-    scenarios = [with_seed(s, seed) for s in (base, *options)]
-    labels = list(labels) if labels is not None else unique_labels(scenarios)
-    if len(labels) != len(scenarios) or len(set(labels)) != len(labels):
-        raise UserError("give one distinct label per scenario, the base first")
-    folders = {label: folder_name(label) for label in labels}
-    if len(set(folders.values())) != len(folders):
-        raise UserError(f"scenario labels must differ as folder names: {sorted(folders)}")
-    root = io.ensure_writable_dir(out_dir) if out_dir is not None else None
-    arms = [
-        make_arm(label, s, root / folders[label] if root else None, resume)
-        for label, s in zip(labels, scenarios, strict=True)
-    ]
-    start = n = replications if precision is None else max(replications, 3)
-    precision_info: dict[str, Any] | None = None
-    with Experiment(arms, backend, jobs, scheduler, progress) as experiment:
-        experiment.run(range(n))
-        if precision is not None:
-            while True:
-                required, detail = _precision_state(arms, n, precision, k_limit)
-                reached = all(
-                    d["solution"] is not None for a in detail.values() for d in a.values()
-                )
-                if reached or n >= max_replications:
-                    break
-                target = min(max(required, n + experiment.workers), max_replications)
-                experiment.run(range(n, target))
-                n = target
-            # --replications is a floor the rule adds to, never a number it takes away from.
-            used = max(min(required, n), start) if reached else n
-            # Report the rule's state over the replications used, not the batch's extras.
-            _, detail = _precision_state(arms, used, precision, k_limit)
-            precision_info = {
-                "precision": precision,
-                "k_limit": k_limit,
-                "reached": reached,
-                "replications_used": used,
-                "replications_run": n,
-                "max_replications": max_replications,
-                "metrics": detail,
-            }
-            n = used
-    reps = range(n)
-    results = {arm.label: arm.assemble(reps) for arm in arms}
-    base_res, option_res = results[labels[0]], [results[label] for label in labels[1:]]
-    table = comparison_table(base_res, option_res, metrics)
-    manifest: dict[str, Any] = {
-        "kind": "comparison",
-        "base": labels[0],
-        "options": labels[1:],
-        "folders": folders,
-        "seed": seed,
-        "replications": n,
-        "precision": precision_info,
-        "scenario_sha256": {
-            arm.label: scenario_sha256(arm.scenario.model_dump(mode="json")) for arm in arms
-        },
-        "created": created_now(),
-        "versions": versions(),
-    }
-    comparison = ComparisonResults(table, results, labels[0], manifest)
-    if root is not None:
-        io.write_csv(table, root / "comparison.csv")
-        io.write_json(manifest, root / "manifest.json")
-        comparison.path = root
+    scenarios = _seeded([base, *options], run_options.seed)
+    labels = _scenario_labels(scenarios, labels)
+    folders = _label_folders(labels)
+    with output_folder(run_options, COMPARISON_FILES, list(folders.values())):
+        arms = _make_arms(labels, scenarios, folders, run_options)
+        n, precision_info = _run_arms(arms, run_options, rule)
+        results = {arm.label: arm.assemble(range(n)) for arm in arms}
+        base_results, option_results = results[labels[0]], [results[x] for x in labels[1:]]
+        table = comparison_table(base_results, option_results, metrics)
+        manifest = _comparison_manifest(arms, folders, n, precision_info)
+        comparison = ComparisonResults(table, results, labels[0], manifest)
+        if run_options.out_dir is not None:
+            comparison.save(run_options.out_dir)
     return comparison
 
 

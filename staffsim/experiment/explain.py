@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from staffsim.experiment.compare import compare_scenarios
-from staffsim.experiment.progress import ProgressCallback
+from staffsim.experiment.options import RunOptions
 from staffsim.results import io
 from staffsim.scenario.schema import Effects, Scenario
 
@@ -94,13 +94,7 @@ def explain(
     *,
     loops: Mapping[str, Sequence[str]] = LOOPS,
     metrics: Sequence[str] = EXPLAIN_METRICS,
-    replications: int = 10,
-    seed: int | None = None,
-    jobs: int | None = None,
-    backend: str | None = "local",
-    scheduler: str | None = None,
-    progress: ProgressCallback | None = None,
-    out_dir: str | Path | None = None,
+    run_options: RunOptions | None = None,
 ) -> ExplainResult:
     """Run ``scenario`` with each loop switched off in turn, on common random numbers."""
     labels = [*loops, ALL_OFF]
@@ -109,14 +103,8 @@ def explain(
     comparison = compare_scenarios(
         scenario,
         options,
+        run_options,
         labels=[scenario.name, *labels],
-        replications=replications,
-        seed=seed,
-        jobs=jobs,
-        backend=backend,
-        scheduler=scheduler,
-        progress=progress,
-        out_dir=out_dir,
         metrics=list(metrics),
     )
     table = comparison.comparison

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ import pandas as pd
 import yaml
 
 from staffsim.errors import UserError
-from staffsim.experiment.progress import ProgressCallback
+from staffsim.experiment.options import RunOptions
 from staffsim.experiment.runner import (
     PARTIAL_DIR,
     Arm,
@@ -33,16 +32,22 @@ from staffsim.experiment.runner import (
     Experiment,
     MemoryStore,
     apply_overrides,
+    identity,
+    output_folder,
     with_seed,
 )
 from staffsim.results import io, tables
-from staffsim.results.manifest import created_now, replication_entry, scenario_sha256, versions
-from staffsim.results.results import SweepResults
+from staffsim.results.folders import clear_partial
+from staffsim.results.manifest import build_manifest, replication_entry, scenario_sha256
+from staffsim.results.results import MANIFEST_JSON, SWEEP_ANNUAL_CSV, SWEEP_CSV, SweepResults
 from staffsim.scenario.loader import load_scenario
 from staffsim.scenario.paths import split_path
 from staffsim.scenario.schema import Scenario
 
-__all__ = ["grid", "parse_vary", "sweep_scenarios"]
+__all__ = ["SWEEP_FILES", "grid", "parse_vary", "sweep_scenarios"]
+
+SWEEP_FILES = (SWEEP_CSV, SWEEP_ANNUAL_CSV, MANIFEST_JSON)
+"""The files a sweep writes in its output folder."""
 
 
 def parse_vary(text: str) -> tuple[str, list[Any]]:
@@ -93,106 +98,169 @@ def _point_scenarios(
     return [load_scenario(base, {**overrides, **point}) for point in points]
 
 
+def _check_vary(vary: Mapping[str, Sequence[Any]]) -> None:
+    if not vary or any(len(v) == 0 for v in vary.values()):
+        raise UserError("a sweep needs at least one key path with at least one value")
+
+
+def _point_labels(count: int) -> list[str]:
+    """``point-000``, ``point-001``, ...: each grid point's label and store folder."""
+    width = max(3, len(str(count - 1)))
+    return [f"point-{i:0{width}d}" for i in range(count)]
+
+
+def _make_arms(
+    labels: Sequence[str], scenarios: Sequence[Scenario], options: RunOptions
+) -> list[Arm]:
+    """One arm per grid point, its finished replications kept in ``.partial/<label>`` of
+    the output folder (or in memory, without their monthly series)."""
+    if options.out_dir is None:
+        return [
+            Arm(label, scenario, MemoryStore(keep_monthly=False))
+            for label, scenario in zip(labels, scenarios, strict=True)
+        ]
+    partial = options.out_dir / PARTIAL_DIR
+    if options.resume:
+        _check_finished_sweep(options.out_dir, scenarios)
+    else:
+        clear_partial(partial)
+    return [
+        Arm(
+            label,
+            scenario,
+            DirectoryStore(
+                partial / label, identity(label, scenario), options.resume, options.tell
+            ),
+        )
+        for label, scenario in zip(labels, scenarios, strict=True)
+    ]
+
+
+def _check_finished_sweep(folder: Path, scenarios: Sequence[Scenario]) -> None:
+    """Refuse to resume a finished sweep in ``folder`` over other scenarios or a seed."""
+    path = folder / MANIFEST_JSON
+    if not path.exists():
+        return
+    try:
+        manifest = io.read_json(path)
+        kept = [point["scenario_sha256"] for point in manifest["points"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # damaged: the sweep is simply made again
+    if kept != [scenario_sha256(s.model_dump(mode="json")) for s in scenarios]:
+        raise UserError(
+            f"{folder} holds a sweep over other values, scenario or seed; replace it with "
+            "overwrite (--overwrite), or choose another output folder"
+        )
+
+
+def _point_annual(
+    arm: Arm, index: int, point: Mapping[str, Any], replications: range, base_name: str
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """A grid point's annual rows, the varied values and ``point`` first, and its failed
+    replications."""
+    kept = []
+    failures = []
+    for record in arm.store.records(replications):
+        if record.get("status", "ok") == "ok":
+            kept.append({"replication": record["replication"], "annual": record["annual"]})
+        else:
+            failures.append({"point": index, **replication_entry(record)})
+    part = tables.annual_table(kept, base_name)
+    for j, path in enumerate(point):
+        part.insert(j, path, [_cell(point[path])] * len(part))
+    part.insert(len(point), "point", index)
+    return part, failures
+
+
+def _point_entry(arm: Arm, index: int, point: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "point": index,
+        "values": json.loads(json.dumps(point, default=str)),
+        "scenario_sha256": scenario_sha256(arm.resolved),
+    }
+
+
+def _collect(
+    arms: Sequence[Arm], points: Sequence[Mapping[str, Any]], reps: range, base_name: str
+) -> tuple[pd.DataFrame, list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every grid point's annual rows, one below the other; the failed replications; and
+    each point's manifest entry."""
+    parts, failures, entries = [], [], []
+    for i, (arm, point) in enumerate(zip(arms, points, strict=True)):
+        part, failed = _point_annual(arm, i, point, reps, base_name)
+        parts.append(part)
+        failures.extend(failed)
+        entries.append(_point_entry(arm, i, point))
+    return pd.concat(parts, ignore_index=True), failures, entries
+
+
+def _sweep_manifest(
+    base: Scenario,
+    vary: Mapping[str, Sequence[Any]],
+    overrides: Mapping[str, Any],
+    points: list[dict[str, Any]],
+    replications: int,
+    failures: list[dict[str, Any]],
+) -> dict[str, Any]:
+    return build_manifest(
+        "sweep",
+        seed=base.seed,
+        fields={
+            "base": base.name,
+            "vary": json.loads(json.dumps(dict(vary), default=str)),
+            "overrides": json.loads(json.dumps(dict(overrides), default=str)),
+            "points": points,
+            "replications": replications,
+            "failures": failures,
+        },
+        scenario=base.model_dump(mode="json"),
+    )
+
+
 def sweep_scenarios(
     base: Scenario | str | Path,
     vary: Mapping[str, Sequence[Any]],
+    run_options: RunOptions | None = None,
     *,
     overrides: Mapping[str, Any] | None = None,
-    replications: int = 10,
-    seed: int | None = None,
-    jobs: int | None = None,
-    backend: str | None = "local",
-    scheduler: str | None = None,
-    progress: ProgressCallback | None = None,
-    out_dir: str | Path | None = None,
-    resume: bool = False,
     metrics: Sequence[str] | None = None,
 ) -> SweepResults:
     """Run the grid of ``vary`` (key path -> values) over ``base`` on common random numbers.
 
     ``base`` is a scenario or a scenario file; ``overrides`` apply to every grid point.
-    ``seed`` defaults to the base scenario's. Every grid point is validated before anything
-    runs. With ``out_dir`` the sweep writes ``sweep.csv``, ``sweep_annual.csv`` and
-    ``manifest.json`` there, keeping finished replications in ``.partial`` until the end.
+    ``run_options.seed`` defaults to the base scenario's. Every grid point is validated
+    before anything runs. With an output folder the sweep writes ``sweep.csv``,
+    ``sweep_annual.csv`` and ``manifest.json`` there, keeping finished replications in
+    ``.partial`` until the end.
     """
-    if not vary or any(len(v) == 0 for v in vary.values()):
-        raise UserError("a sweep needs at least one key path with at least one value")
-    if replications < 1:
-        raise UserError(f"--replications must be at least 1, got {replications}")
+    run_options = run_options or RunOptions()
+    _check_vary(vary)
     overrides = dict(overrides or {})
     points = grid(vary)
     base_scenario = _point_scenarios(base, [{}], overrides)[0]
-    seed = base_scenario.seed if seed is None else seed
+    seed = base_scenario.seed if run_options.seed is None else run_options.seed
+    base_scenario = with_seed(base_scenario, seed)
     scenarios = [with_seed(s, seed) for s in _point_scenarios(base, points, overrides)]
-    width = max(3, len(str(len(points) - 1)))
-    labels = [f"point-{i:0{width}d}" for i in range(len(points))]
-
-    root = io.ensure_writable_dir(out_dir) if out_dir is not None else None
-    if root is None and resume:
-        raise UserError("resuming needs the output folder of the interrupted sweep")
-    partial = root / PARTIAL_DIR if root is not None else None
-    if partial is not None and partial.exists() and not resume:
-        shutil.rmtree(partial)
-    arms = []
-    for label, scenario in zip(labels, scenarios, strict=True):
-        if partial is None:
-            store = MemoryStore(keep_monthly=False)
-        else:
-            identity = {
-                "scenario": label,
-                "scenario_sha256": scenario_sha256(scenario.model_dump(mode="json")),
-                "seed": scenario.seed,
-            }
-            store = DirectoryStore(partial / label, identity, resume)
-        arms.append(Arm(label, scenario, store))
-
-    reps = range(replications)
-    with Experiment(arms, backend, jobs, scheduler, progress) as experiment:
-        experiment.run(reps)
-
-    varied = list(vary)
-    annual_parts: list[pd.DataFrame] = []
-    failures: list[dict[str, Any]] = []
-    point_info: list[dict[str, Any]] = []
-    for i, (arm, point) in enumerate(zip(arms, points, strict=True)):
-        kept = []
-        for record in arm.store.records(reps):
-            if record.get("status", "ok") == "ok":
-                kept.append({"replication": record["replication"], "annual": record["annual"]})
-            else:
-                failures.append({"point": i, **replication_entry(record)})
-        part = tables.annual_table(kept, base_scenario.name)
-        for j, path in enumerate(varied):
-            part.insert(j, path, [_cell(point[path])] * len(part))
-        part.insert(len(varied), "point", i)
-        annual_parts.append(part)
-        point_info.append(
-            {
-                "point": i,
-                "values": json.loads(json.dumps(point, default=str)),
-                "scenario_sha256": scenario_sha256(arm.scenario.model_dump(mode="json")),
-            }
+    reps = range(run_options.replications)
+    with output_folder(run_options, SWEEP_FILES):
+        arms = _make_arms(_point_labels(len(points)), scenarios, run_options)
+        with Experiment(arms, run_options) as experiment:
+            experiment.run(reps)
+        annual, failures, point_entries = _collect(arms, points, reps, base_scenario.name)
+        table = SweepResults.summarise(annual, list(vary), metrics)
+        manifest = _sweep_manifest(
+            base_scenario, vary, overrides, point_entries, len(reps), failures
         )
-    annual = pd.concat(annual_parts, ignore_index=True)
-    table = SweepResults.summarise(annual, varied, metrics)
-    manifest = {
-        "kind": "sweep",
-        "base": base_scenario.name,
-        "vary": json.loads(json.dumps(dict(vary), default=str)),
-        "overrides": json.loads(json.dumps(overrides, default=str)),
-        "points": point_info,
-        "seed": seed,
-        "replications": replications,
-        "failures": failures,
-        "created": created_now(),
-        "versions": versions(),
-        "scenario": with_seed(base_scenario, seed).model_dump(mode="json"),
-    }
-    result = SweepResults(table, annual, manifest)
-    if root is not None:
-        result.save(root)
-        if not failures:
-            for arm in arms:
-                arm.store.discard()
-            shutil.rmtree(partial, ignore_errors=True)  # type: ignore[arg-type]
+        result = SweepResults(table, annual, manifest)
+        if run_options.out_dir is not None:
+            result.save(run_options.out_dir)
+            if not failures:
+                _discard_stores(arms, run_options.out_dir / PARTIAL_DIR)
     return result
+
+
+def _discard_stores(arms: Sequence[Arm], partial: Path) -> None:
+    """Remove the kept replications once the sweep's tables are saved."""
+    for arm in arms:
+        arm.store.discard()
+    clear_partial(partial)

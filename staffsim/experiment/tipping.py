@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from staffsim.experiment.progress import ProgressCallback
+from staffsim.experiment.options import RunOptions
 from staffsim.experiment.runner import apply_overrides
 from staffsim.experiment.sweep import sweep_scenarios
 from staffsim.model.run import build
@@ -101,31 +101,19 @@ def find_tipping_point(
     metric: str = "vacancy_rate_fte",
     final_years: int = 1,
     overrides: dict[str, Any] | None = None,
-    replications: int = 10,
-    seed: int | None = None,
-    jobs: int | None = None,
-    backend: str | None = "local",
-    scheduler: str | None = None,
-    progress: ProgressCallback | None = None,
+    run_options: RunOptions | None = None,
 ) -> TippingResult:
     """Sweep ``lever`` over ``values`` and locate where the service tips into decline.
 
     ``metric`` must be one the starting state defines: ``vacancy_rate_fte``,
-    ``agency_rate_fte`` or ``caseload_fte``.
+    ``agency_rate_fte`` or ``caseload_fte``. The sweep's replications are kept in memory
+    (``run_options.out_dir`` is not used).
     """
+    run_options = (run_options or RunOptions()).replace(out_dir=None, resume=False)
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     base = apply_overrides(base, overrides or {})
     values = sorted(values)
-    sweep = sweep_scenarios(
-        base,
-        {lever: list(values)},
-        replications=replications,
-        seed=seed,
-        jobs=jobs,
-        backend=backend,
-        scheduler=scheduler,
-        progress=progress,
-    )
+    sweep = sweep_scenarios(base, {lever: list(values)}, run_options)
     annual = sweep.annual
     rows = []
     for point, value in enumerate(values):

@@ -13,8 +13,10 @@ tails (``28.650000000000002`` -> ``28.65``) so that identical data give byte-ide
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import re
 import secrets
 import tempfile
 from collections.abc import Iterator
@@ -25,21 +27,47 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from staffsim.errors import UserError
+from staffsim.errors import OutputError, UserError
 
 __all__ = [
     "FLOAT_FORMAT",
     "TableWriter",
     "atomic_path",
     "ensure_writable_dir",
+    "is_temporary",
     "read_json",
     "write_csv",
+    "write_fault",
     "write_json",
     "write_parquet",
 ]
 
 FLOAT_FORMAT = "%.15g"
 """How floats are printed in CSV files."""
+
+
+_TEMPORARY = re.compile(r"^\..+\.[0-9a-f]{12}\.tmp$")
+
+
+def is_temporary(name: str) -> bool:
+    """Whether ``name`` is one of the temporary files :func:`atomic_path` makes (one left
+    behind by a process that was killed mid-write may be removed)."""
+    return _TEMPORARY.match(name) is not None
+
+
+def write_fault(exc: OSError, path: str | os.PathLike[str]) -> OutputError:
+    """The :class:`OutputError` to raise for ``exc``, met while writing ``path``."""
+    if exc.errno == errno.ENOSPC:
+        reason = "no space left on device"
+    elif exc.errno == errno.EDQUOT:
+        reason = "disk quota exceeded"
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        reason = "permission denied"
+    elif exc.errno == errno.EROFS:
+        reason = "read-only file system"
+    else:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+    return OutputError(f"cannot write {path}: {reason}")
 
 
 def _temp_beside(target: Path) -> Path:
@@ -55,19 +83,26 @@ def _temp_beside(target: Path) -> Path:
                 return tmp
         except FileExistsError:  # pragma: no cover - a 48-bit name collision
             continue
+        except OSError as exc:
+            raise write_fault(exc, target) from None
 
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success move it onto ``path``.
 
-    If the block raises, the temporary file is removed and ``path`` is left as it was.
+    If the block raises, the temporary file is removed and ``path`` is left as it was; an
+    :class:`OSError` (a full disk, a folder that cannot be written) becomes an
+    :class:`OutputError` naming ``path``.
     """
     target = Path(path)
     tmp = _temp_beside(target)
     try:
         yield tmp
         os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise write_fault(exc, target) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -124,7 +159,15 @@ class TableWriter:
         self._schema: pa.Schema | None = None
 
     def write(self, chunk: pd.DataFrame) -> None:
-        """Append ``chunk`` to both files."""
+        """Append ``chunk`` to both files (an :class:`OutputError` if they cannot be
+        written, with both discarded)."""
+        try:
+            self._write(chunk)
+        except OSError as exc:
+            self.abort()
+            raise write_fault(exc, self._targets[0].parent) from None
+
+    def _write(self, chunk: pd.DataFrame) -> None:
         if self._csv is None:
             self._csv = open(self._temps[0], "w", encoding="utf-8", newline="")  # noqa: SIM115
             chunk.to_csv(self._csv, header=True, **_csv_options())
@@ -153,13 +196,20 @@ class TableWriter:
                 self.abort()
                 raise ValueError("no chunk was written and no empty table was given")
             self.write(empty)
-        self._close_files()
-        for tmp, target in zip(self._temps, self._targets, strict=True):
-            os.replace(tmp, target)
+        try:
+            self._close_files()
+            for tmp, target in zip(self._temps, self._targets, strict=True):
+                os.replace(tmp, target)
+        except OSError as exc:
+            self.abort()
+            raise write_fault(exc, self._targets[0].parent) from None
 
     def abort(self) -> None:
         """Discard both files, leaving any existing ones untouched."""
-        self._close_files()
+        with contextlib.suppress(OSError):  # closing a file on a full disk may fail too
+            self._close_files()
+        self._csv = None
+        self._parquet = None
         for tmp in self._temps:
             tmp.unlink(missing_ok=True)
 
@@ -176,8 +226,10 @@ class TableWriter:
 def ensure_writable_dir(path: str | os.PathLike[str]) -> Path:
     """Create the folder ``path`` if needed and check files can be written in it.
 
-    Raises :class:`UserError` (exit status 2) with the reason if it cannot, so that a run
-    fails before it simulates rather than after.
+    So that a run fails before it simulates rather than after: a path that is, or lies
+    under, a file is bad input (:class:`UserError`, exit status 2); a folder that cannot be
+    made or written (permissions, a full or read-only disk) is an :class:`OutputError`
+    (exit status 1).
     """
     folder = Path(path)
     try:
@@ -186,7 +238,10 @@ def ensure_writable_dir(path: str | os.PathLike[str]) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
             pass
-    except OSError as exc:
+    except (NotADirectoryError, FileExistsError) as exc:
         reason = exc.strerror or str(exc)
         raise UserError(f"cannot write results to {folder}: {reason}") from None
+    except OSError as exc:
+        fault = write_fault(exc, folder)
+        raise OutputError(str(fault).replace("cannot write", "cannot write results to")) from None
     return folder

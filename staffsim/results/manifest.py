@@ -21,11 +21,12 @@ from typing import Any
 
 __all__ = [
     "LIBRARIES",
+    "MANIFEST_KINDS",
     "MANIFEST_VERSION",
     "build_manifest",
-    "created_now",
     "failed_replications",
     "replication_entry",
+    "run_manifest",
     "scenario_sha256",
     "versions",
 ]
@@ -54,11 +55,6 @@ def versions() -> dict[str, str | None]:
     return out
 
 
-def created_now() -> str:
-    """The current UTC time as ISO 8601 text, for a manifest's ``created``."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
 def replication_entry(record: Mapping[str, Any]) -> dict[str, Any]:
     """The manifest entry of one replication's record."""
     return {
@@ -72,34 +68,62 @@ def replication_entry(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+MANIFEST_KINDS = ("run", "comparison", "sweep")
+"""What a manifest describes: one scenario's run, a comparison of scenarios, or a sweep."""
+
+
 def build_manifest(
+    kind: str,
+    *,
+    seed: int,
+    fields: Mapping[str, Any],
+    scenario: Mapping[str, Any] | None = None,
+    created: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The one way a ``manifest.json`` is made, for a run, a comparison or a sweep.
+
+    Every manifest opens with ``manifest_version, kind, seed, created, versions``, then
+    ``fields`` in the order given, then (if given) the resolved ``scenario``, kept last
+    because it is long.
+    """
+    if kind not in MANIFEST_KINDS:
+        raise ValueError(f"unknown manifest kind {kind!r}")
+    created = created or dt.datetime.now(dt.timezone.utc)
+    manifest: dict[str, Any] = {
+        "manifest_version": MANIFEST_VERSION,
+        "kind": kind,
+        "seed": int(seed),
+        "created": created.isoformat(timespec="seconds"),
+        "versions": versions(),
+    }
+    manifest.update(fields)
+    if scenario is not None:
+        manifest["scenario"] = dict(scenario)
+    return manifest
+
+
+def run_manifest(
     *,
     scenario_name: str,
     resolved: Mapping[str, Any],
     seed: int,
     replications: Iterable[Mapping[str, Any]],
-    created: dt.datetime | None = None,
     extra: Mapping[str, Any] | None = None,
+    created: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """A manifest for one scenario's run.
+    """The manifest of one scenario's run.
 
     ``resolved`` is ``scenario.model_dump(mode="json")``; ``replications`` are entries from
     :func:`replication_entry`, listed in replication order whatever order they came in.
     """
-    created = created or dt.datetime.now(dt.timezone.utc)
     entries = sorted((dict(e) for e in replications), key=lambda e: e["replication"])
-    manifest: dict[str, Any] = {
-        "manifest_version": MANIFEST_VERSION,
+    fields = {
         "scenario_name": scenario_name,
         "scenario_sha256": scenario_sha256(resolved),
-        "seed": int(seed),
-        "created": created.isoformat(timespec="seconds"),
-        "versions": versions(),
+        **(extra or {}),
+        "replications": entries,
     }
-    manifest.update(extra or {})
-    manifest["replications"] = entries
-    manifest["scenario"] = dict(resolved)
-    return manifest
+    return build_manifest("run", seed=seed, fields=fields, scenario=resolved, created=created)
 
 
 def failed_replications(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -27,11 +27,18 @@ from typing import Any
 
 import pandas as pd
 
+from staffsim.errors import DamagedResultsError
 from staffsim.results import io, stats, tables
-from staffsim.results.manifest import build_manifest, failed_replications, replication_entry
-from staffsim.results.metrics import KEY_METRICS, METRICS
+from staffsim.results.manifest import failed_replications, replication_entry, run_manifest
+from staffsim.results.metrics import KEY_METRICS, METRICS, headline_metrics
 
-__all__ = ["ComparisonResults", "Results", "SweepResults", "folder_name"]
+__all__ = [
+    "COMPARISON_COLUMNS",
+    "ComparisonResults",
+    "Results",
+    "SweepResults",
+    "folder_name",
+]
 
 ANNUAL_CSV = "annual.csv"
 MONTHLY_CSV = "monthly.csv"
@@ -43,6 +50,109 @@ SUMMARY_COLUMNS = ("metric", "period", "mean", "ci_low", "ci_high", "unit")
 COMPARISON_CSV = "comparison.csv"
 SWEEP_CSV = "sweep.csv"
 SWEEP_ANNUAL_CSV = "sweep_annual.csv"
+RUN_FILES = (ANNUAL_CSV, SUMMARY_CSV, MONTHLY_CSV, MONTHLY_PARQUET, MANIFEST_JSON)
+"""Every file a run writes in its folder."""
+_LOADED_FILES = (ANNUAL_CSV, MONTHLY_CSV, MONTHLY_PARQUET, MANIFEST_JSON)
+"""The files :meth:`Results.load` reads (``summary.csv`` is recomputed from the annual
+table, so a run saved before it existed still loads)."""
+
+
+COMPARISON_COLUMNS = (
+    "metric",
+    "option",
+    "period",
+    "mean_base",
+    "mean_option",
+    "diff",
+    "ci_low",
+    "ci_high",
+    "p_better",
+    "replications",
+)
+"""The columns of ``comparison.csv``."""
+
+SWEEP_COLUMNS = ("point", "metric", "unit", "period", "mean", "ci_low", "ci_high", "sd")
+"""Columns every ``sweep.csv`` has (after the varied key paths)."""
+
+
+# ------------------------------------------------------------------ checked reading
+def _damaged(path: Path, problem: str) -> DamagedResultsError:
+    return DamagedResultsError(f"cannot load results from {path.parent}: {path.name} {problem}")
+
+
+def _require_files(folder: Path, names: Sequence[str]) -> None:
+    if not folder.is_dir():
+        raise DamagedResultsError(f"cannot load results from {folder}: no such folder")
+    missing = [name for name in names if not (folder / name).is_file()]
+    if missing:
+        raise DamagedResultsError(
+            f"cannot load results from {folder}: {', '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} missing"
+        )
+
+
+def _read_manifest(folder: Path, keys: Sequence[str]) -> dict[str, Any]:
+    """The folder's manifest, checked to be a JSON object holding ``keys``."""
+    path = folder / MANIFEST_JSON
+    try:
+        manifest = io.read_json(path)
+    except OSError as exc:
+        raise _damaged(path, f"cannot be read: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise _damaged(path, f"is not valid JSON (damaged or truncated): {exc}") from None
+    if not isinstance(manifest, dict):
+        raise _damaged(path, "is not a staffsim manifest (not a JSON object)")
+    missing = [key for key in keys if key not in manifest]
+    if missing:
+        raise _damaged(path, f"lacks {', '.join(missing)}: not a manifest of this kind")
+    return manifest
+
+
+def _read_csv(path: Path, columns: Sequence[str], **options: Any) -> pd.DataFrame:
+    """A CSV file staffsim wrote, checked to be whole and to hold ``columns``."""
+    try:
+        with open(path, "rb") as fh:
+            size = fh.seek(0, 2)
+            if size == 0:
+                raise _damaged(path, "is empty")
+            fh.seek(size - 1)
+            if fh.read(1) != b"\n":
+                raise _damaged(path, "is truncated: its last line is incomplete")
+        table = pd.read_csv(path, **options)
+    except DamagedResultsError:
+        raise
+    except OSError as exc:
+        raise _damaged(path, f"cannot be read: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError) as exc:  # pandas' parser errors are ValueErrors
+        raise _damaged(path, f"is not a readable CSV table: {exc}") from None
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise _damaged(path, f"lacks the documented column(s) {', '.join(missing)}")
+    return table
+
+
+def _check_parquet(path: Path, columns: Sequence[str]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        names = pq.read_schema(path).names
+    except (OSError, pa.ArrowException) as exc:
+        raise _damaged(path, f"is not a readable Parquet file: {exc}") from None
+    if list(names) != list(columns):
+        raise _damaged(path, f"has columns {names}, not the documented {list(columns)}")
+
+
+def _check_monthly_csv(path: Path) -> None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            header = fh.readline().rstrip("\n").split(",")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _damaged(path, f"cannot be read: {exc}") from None
+    if header != list(tables.MONTHLY_TIDY_COLUMNS):
+        raise _damaged(
+            path, f"does not start with the documented header {tables.MONTHLY_TIDY_COLUMNS}"
+        )
 
 
 def folder_name(label: str) -> str:
@@ -189,7 +299,7 @@ class Results:
                 writer.abort()
             raise
         annual = tables.annual_table(annual_records, name)
-        manifest = build_manifest(
+        manifest = run_manifest(
             scenario_name=name,
             resolved=resolved,
             seed=seed,
@@ -221,11 +331,30 @@ class Results:
 
     @classmethod
     def load(cls, directory: str | Path) -> Results:
-        """Read results saved by :meth:`save` (or by ``staffsim run``) without simulating."""
+        """Read results saved by :meth:`save` (or by ``staffsim run``) without simulating.
+
+        The folder is checked first: every file present and readable, the manifest whole,
+        the tables whole with their documented columns, and the annual table holding the
+        replications the manifest lists. A :class:`DamagedResultsError` names what is
+        wrong.
+        """
         folder = Path(directory)
-        manifest = io.read_json(folder / MANIFEST_JSON)
-        annual = pd.read_csv(folder / ANNUAL_CSV)
-        return cls(manifest["scenario_name"], annual, manifest, path=folder)
+        _require_files(folder, _LOADED_FILES)
+        manifest = _read_manifest(folder, ("scenario_name", "seed", "replications", "scenario"))
+        required = [*tables.KEY_COLUMNS, "time_period", *headline_metrics()]
+        annual = _read_csv(folder / ANNUAL_CSV, required)
+        _check_monthly_csv(folder / MONTHLY_CSV)
+        _check_parquet(folder / MONTHLY_PARQUET, tables.MONTHLY_TIDY_COLUMNS)
+        results = cls(manifest["scenario_name"], annual, manifest, path=folder)
+        listed = set(results.replications)
+        found = set(annual["replication"])
+        if len(annual) and found != listed:
+            raise _damaged(
+                folder / ANNUAL_CSV,
+                f"holds replications {sorted(found)[:10]} but the manifest lists "
+                f"{sorted(listed)[:10]}: the files are from different runs or damaged",
+            )
+        return results
 
     def __repr__(self) -> str:
         failed = len(self.failures)
@@ -303,9 +432,15 @@ class ComparisonResults:
     def load(cls, directory: str | Path) -> ComparisonResults:
         """Read a comparison saved by :meth:`save` (or by ``staffsim compare``)."""
         folder = Path(directory)
-        manifest = io.read_json(folder / MANIFEST_JSON)
-        comparison = pd.read_csv(folder / COMPARISON_CSV, dtype={"period": str})
-        results = {label: Results.load(folder / sub) for label, sub in manifest["folders"].items()}
+        _require_files(folder, (MANIFEST_JSON, COMPARISON_CSV))
+        manifest = _read_manifest(folder, ("base", "folders"))
+        comparison = _read_csv(folder / COMPARISON_CSV, COMPARISON_COLUMNS, dtype={"period": str})
+        folders = manifest["folders"]
+        if not isinstance(folders, dict) or any(folder_name(str(f)) != f for f in folders.values()):
+            raise _damaged(
+                folder / MANIFEST_JSON, "lists scenario folders that are not plain names"
+            )
+        results = {label: Results.load(folder / sub) for label, sub in folders.items()}
         return cls(comparison, results, manifest["base"], manifest, path=folder)
 
     def __repr__(self) -> str:
@@ -372,9 +507,11 @@ class SweepResults:
     def load(cls, directory: str | Path) -> SweepResults:
         """Read a sweep saved by :meth:`save` (or by ``staffsim sweep``)."""
         folder = Path(directory)
-        manifest = io.read_json(folder / MANIFEST_JSON)
-        table = pd.read_csv(folder / SWEEP_CSV, dtype={"period": str})
-        annual = pd.read_csv(folder / SWEEP_ANNUAL_CSV)
+        _require_files(folder, (MANIFEST_JSON, SWEEP_CSV, SWEEP_ANNUAL_CSV))
+        manifest = _read_manifest(folder, ("vary", "points", "seed"))
+        varied = list(manifest["vary"])
+        table = _read_csv(folder / SWEEP_CSV, [*varied, *SWEEP_COLUMNS], dtype={"period": str})
+        annual = _read_csv(folder / SWEEP_ANNUAL_CSV, [*varied, "point", *tables.KEY_COLUMNS])
         return cls(table, annual, manifest, path=folder)
 
     def __repr__(self) -> str:
