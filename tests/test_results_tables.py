@@ -38,7 +38,7 @@ def record(replication: int, years=(2025, 2026), months=("2024-10", "2024-11")) 
                 "period_end": f"{m}-28",
                 "days": 28.0,
                 "posts": 30,
-                "vacancy_rate": 0.1 * replication + i,
+                "vacancy_fraction": 0.1 * replication + i,
                 "cases_arrived": 7,
             }
             for i, m in enumerate(months)
@@ -61,7 +61,7 @@ def test_monthly_tidy_holds_every_value_once():
     rec = record(3)
     df = tables.monthly_tidy(rec, "base")
     assert tuple(df.columns) == tables.MONTHLY_TIDY_COLUMNS
-    metrics = ["posts", "vacancy_rate", "cases_arrived"]
+    metrics = ["posts", "vacancy_fraction", "cases_arrived"]
     assert len(df) == len(rec["monthly"]) * len(metrics)
     assert list(df["metric"][:3]) == metrics, "a month's metrics come together, in model order"
     for row in rec["monthly"]:
@@ -75,9 +75,9 @@ def test_monthly_wide_undoes_tidy():
     """Pivoting the tidy table gives back one column per metric with the record's values."""
     tidy = pd.concat([tables.monthly_tidy(record(r), "base") for r in (1, 0)], ignore_index=True)
     wide = tables.monthly_wide(tidy)
-    assert list(wide.columns[-3:]) == ["posts", "vacancy_rate", "cases_arrived"]
+    assert list(wide.columns[-3:]) == ["posts", "vacancy_fraction", "cases_arrived"]
     assert list(wide["replication"]) == [0, 0, 1, 1]
-    assert wide.loc[wide["replication"] == 1, "vacancy_rate"].tolist() == [0.1, 1.1]
+    assert wide.loc[wide["replication"] == 1, "vacancy_fraction"].tolist() == [0.1, 1.1]
 
 
 def test_period_values_adds_the_mean_over_snapshots():

@@ -17,10 +17,9 @@ import sys
 import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import pandas as pd
-from rich.console import Console
-from rich.table import Table
 
 from staffsim.experiment.progress import ProgressCallback
 from staffsim.report.progress import progress_display
@@ -138,7 +137,9 @@ def blocks(
     return out
 
 
-def _render(table: Table, limit: int) -> str:
+def _render(table: Any, limit: int) -> str:
+    from rich.console import Console
+
     buffer = io.StringIO()
     Console(
         file=buffer,
@@ -162,6 +163,9 @@ def table_text(
     the page): the ``fixed`` columns on the left of every block, the others cut into blocks
     that fit. Columns named in ``left`` (and the fixed ones) are left-aligned, the rest
     right-aligned; blocks are separated by a blank line."""
+    # rich is imported when a table is drawn, so that validate and schema start without it.
+    from rich.table import Table
+
     limit = width or page_width()
     names = list(columns)
     widths = {name: max(len(name), _width(columns[name])) for name in names}
