@@ -97,15 +97,16 @@ def _run_options(
     **settings: Any,
 ) -> tuple[RunOptions, Callable[[], None]]:
     """The :class:`RunOptions` of an API call, and what to call when the run is over (to
-    close a progress bar). ``progress=True`` shows a notebook bar."""
+    close a progress display). ``progress=True`` shows a bar on a terminal or in a notebook
+    with ipywidgets, and a line per tenth of the replications elsewhere."""
     from staffsim.experiment.options import RunOptions
 
     options = RunOptions(**settings)  # checked before a bar is drawn
     if progress is True:
-        from staffsim.experiment.progress import notebook_progress
+        from staffsim.report.progress import progress_display
 
-        bar = notebook_progress(label)
-        return options.replace(progress=bar), bar.close
+        display = progress_display(label)
+        return options.replace(progress=display), display.close
     return options.replace(progress=progress or None), lambda: None
 
 

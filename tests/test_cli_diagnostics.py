@@ -50,10 +50,12 @@ def test_run_explain_writes_a_contribution_per_loop_and_metric(tmp_path, capsys)
             "--out",
             str(out),
             "--explain",
-            "--quiet",
         ]
     )
     assert code == 0
+    printed = capsys.readouterr().out
+    assert "accounts for" in printed
+    assert all(len(line) <= 100 for line in printed.splitlines())
     table = pd.read_csv(out / "explain.csv")
     assert set(table.loop) == {*LOOPS, "all loops together"}
     assert set(table.metric) == {"vacancy_rate_fte", "agency_rate_fte", "turnover_rate_fte"}
@@ -118,7 +120,9 @@ def test_compare_feedback_off_too_reports_both_differences(tmp_path, capsys) -> 
     main_table = pd.read_csv(out / "comparison.csv")
     merged = main_table.merge(table, on=["metric", "option", "period"])
     assert (merged["diff"] == merged.diff_with_feedback).all()
-    assert "loops' share" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "loops' share" in printed
+    assert all(len(line) <= 100 for line in printed.splitlines())
 
 
 def test_tipping_command_writes_table_and_chart(tmp_path, capsys) -> None:
@@ -143,7 +147,9 @@ def test_tipping_command_writes_table_and_chart(tmp_path, capsys) -> None:
     assert list(table.value) == [0.2, 0.5]
     assert set(table.verdict) <= {"recovers", "holds", "declines"}
     assert (out / "tipping.png").exists()
-    assert "tipping point" in capsys.readouterr().out.lower()
+    printed = capsys.readouterr().out
+    assert "tipping point" in printed.lower()
+    assert all(len(line) <= 100 for line in printed.splitlines())
 
 
 def test_tipping_needs_two_values(tmp_path, capsys) -> None:

@@ -12,10 +12,10 @@ import pytest
 
 from staffsim import Results
 from staffsim.cli.main import main
-from staffsim.experiment.progress import TextProgressBar
+from staffsim.report.progress import ProgressLines, progress_display
 
 SMALL = Path(__file__).parent / "data" / "run_small.yaml"
-FILES = ("annual.csv", "monthly.csv", "monthly.parquet", "manifest.json")
+FILES = ("annual.csv", "summary.csv", "monthly.csv", "monthly.parquet", "manifest.json")
 
 
 def run(out: Path, *extra: str) -> int:
@@ -76,10 +76,30 @@ def test_summary_shows_each_year_and_all(tmp_path, capsys):
     assert run(tmp_path / "out", "--years", "2") == 0
     text = capsys.readouterr().out
     header = next(line for line in text.splitlines() if "all" in line.split())
-    assert header.split() == ["2025", "2026", "all"]
-    for metric in ("vacancy_rate_fte", "agency_rate_fte", "turnover_rate_fte", "caseload_fte"):
-        assert metric in text
+    assert header.split() == ["metric", "unit", "2025", "2026", "all"]
+    rows = {line.split()[0]: line.split()[1] for line in text.splitlines() if "[" in line}
+    assert rows["vacancy_rate_fte"] == "%" and rows["caseload_fte"] == "cases/FTE"
+    assert rows["total_cost_gbp"] == "GBP"  # "GBP m": money in GBP million
     assert "95%" in text
+    assert all(len(line) <= 100 for line in text.splitlines())
+
+
+def test_summary_csv_holds_the_printed_summary(tmp_path):
+    """summary.csv beside annual.csv: metric, period, mean, ci_low, ci_high, unit, one row
+    per key metric and period, the means those of annual.csv."""
+    out = tmp_path / "out"
+    assert run(out, "--quiet", "--years", "2") == 0
+    summary = pd.read_csv(out / "summary.csv", dtype={"period": str})
+    assert list(summary.columns) == ["metric", "period", "mean", "ci_low", "ci_high", "unit"]
+    annual = pd.read_csv(out / "annual.csv")
+    row = summary[(summary.metric == "vacancy_rate_fte") & (summary.period == "2026")].iloc[0]
+    assert row["mean"] == pytest.approx(
+        annual.loc[annual.time_period == 2026, "vacancy_rate_fte"].mean(), rel=1e-12
+    )
+    assert row["unit"] == "%"
+    assert set(summary.period) == {"2025", "2026", "all"}
+    assert (summary.ci_low <= summary["mean"]).all() and (summary["mean"] <= summary.ci_high).all()
+    assert set(summary[summary.metric == "total_cost_gbp"].unit) == {"GBP"}
 
 
 def test_default_output_folder_is_runs_scenario_name(tmp_path, monkeypatch):
@@ -135,14 +155,61 @@ def test_unwritable_out_and_missing_file_exit_2(tmp_path, capsys):
     assert "missing.yaml" in err and "Traceback" not in err
 
 
-def test_text_progress_bar_shows_elapsed_and_remaining():
-    """The bar counts replications and estimates the time left from the pace so far."""
+def test_progress_lines_every_tenth_and_at_the_end():
+    """Off a terminal: a line at the start, one each time another tenth of the replications
+    is done (never more than a tenth apart), and one at the end, each with N/M, the elapsed
+    and the remaining time (from the pace so far)."""
     stream = textio.StringIO()
-    bar = TextProgressBar(stream, label="base", min_interval=0)
+    lines = ProgressLines(stream, label="base")
+    lines(0, 40, 0.0)
+    for done in range(1, 41):
+        lines(done, 40, 2.0 * done)
+    lines.close()
+    written = stream.getvalue().splitlines()
+    assert written[0] == "base: 0/40 replications (0%), elapsed 0:00, remaining ?"
+    counts = [int(line.split()[1].split("/")[0]) for line in written]
+    assert counts == list(range(0, 41, 4))
+    assert written[1] == "base: 4/40 replications (10%), elapsed 0:08, remaining 1:12"
+    assert written[-1] == "base: 40/40 replications (100%), elapsed 1:20, remaining 0:00"
+
+
+def test_progress_lines_leave_resumed_replications_out_of_the_pace():
+    """Replications kept from an interrupted run count as done but took no time now; a
+    grown total (--precision) gets its own line."""
+    stream = textio.StringIO()
+    lines = ProgressLines(stream)
+    lines(10, 20, 0.0)
+    lines(12, 20, 4.0)  # 2 run in 4 s: 8 left take 16 s
+    assert (
+        stream.getvalue()
+        .splitlines()[-1]
+        .endswith("12/20 replications (60%), elapsed 0:04, remaining 0:16")
+    )
+    lines(12, 30, 4.0)
+    assert stream.getvalue().splitlines()[-1].startswith("12/30 replications (40%)")
+
+
+def test_progress_display_is_lines_off_a_terminal_and_a_bar_on_one():
+    """A stream that is not a terminal gets lines; a terminal gets the rich bar."""
+
+    class Terminal(textio.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert isinstance(progress_display("x", textio.StringIO()), ProgressLines)
+    terminal = Terminal()
+    bar = progress_display("x", terminal)
+    assert not isinstance(bar, ProgressLines)
     bar(0, 4, 0.0)
-    bar(2, 4, 10.0)
-    assert "2/4" in stream.getvalue() and "elapsed 0:10" in stream.getvalue()
-    assert stream.getvalue().endswith("remaining 0:10")
-    bar(4, 4, 20.0)
+    bar(4, 4, 1.0)
     bar.close()
-    assert stream.getvalue().endswith("4/4  elapsed 0:20  remaining 0:00\n")
+    assert "4/4" in terminal.getvalue()
+
+
+def test_redirected_stderr_gets_progress_lines(tmp_path, capsys):
+    """With standard error not a terminal (as under pytest) the run still shows progress,
+    as N/M lines, and ends with the last one."""
+    assert run(tmp_path / "out") == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("run_small: 0/3 replications")
+    assert err[-1].startswith("run_small: 3/3 replications (100%)")

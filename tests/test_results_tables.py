@@ -38,7 +38,7 @@ def record(replication: int, years=(2025, 2026), months=("2024-10", "2024-11")) 
                 "period_end": f"{m}-28",
                 "days": 28.0,
                 "posts": 30,
-                "vacancy_rate": 0.1 * replication + i,
+                "vacancy_fraction": 0.1 * replication + i,
                 "cases_arrived": 7,
             }
             for i, m in enumerate(months)
@@ -61,7 +61,7 @@ def test_monthly_tidy_holds_every_value_once():
     rec = record(3)
     df = tables.monthly_tidy(rec, "base")
     assert tuple(df.columns) == tables.MONTHLY_TIDY_COLUMNS
-    metrics = ["posts", "vacancy_rate", "cases_arrived"]
+    metrics = ["posts", "vacancy_fraction", "cases_arrived"]
     assert len(df) == len(rec["monthly"]) * len(metrics)
     assert list(df["metric"][:3]) == metrics, "a month's metrics come together, in model order"
     for row in rec["monthly"]:
@@ -75,9 +75,9 @@ def test_monthly_wide_undoes_tidy():
     """Pivoting the tidy table gives back one column per metric with the record's values."""
     tidy = pd.concat([tables.monthly_tidy(record(r), "base") for r in (1, 0)], ignore_index=True)
     wide = tables.monthly_wide(tidy)
-    assert list(wide.columns[-3:]) == ["posts", "vacancy_rate", "cases_arrived"]
+    assert list(wide.columns[-3:]) == ["posts", "vacancy_fraction", "cases_arrived"]
     assert list(wide["replication"]) == [0, 0, 1, 1]
-    assert wide.loc[wide["replication"] == 1, "vacancy_rate"].tolist() == [0.1, 1.1]
+    assert wide.loc[wide["replication"] == 1, "vacancy_fraction"].tolist() == [0.1, 1.1]
 
 
 def test_period_values_adds_the_mean_over_snapshots():
@@ -104,3 +104,39 @@ def test_every_output_column_is_documented():
     needed = set(annual.columns) | set(monthly["metric"]) | set(tables.MONTHLY_TIDY_COLUMNS)
     missing = sorted(needed - documented)
     assert not missing, f"columns missing from docs/outputs.md: {missing}"
+
+
+def _documented_units(section: str) -> dict[str, str]:
+    """``name -> unit`` from the table under the docs/outputs.md heading ``section``."""
+    text = DOCS.read_text(encoding="utf-8")
+    body = text.split(f"## {section}", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\|\s*`([a-z0-9_]+)`\s*\|.*\|\s*([^|]*?)\s*\|\s*$", body, re.MULTILINE)
+    return dict(rows)
+
+
+def test_one_unit_per_metric_across_annual_and_monthly():
+    """A name that appears in both tables has one unit; names ending _rate_fte or _pct are
+    percentages and names ending _fraction or _share fractions, in every table; and the
+    monthly vacancy_fraction at the September month end is the annual vacancy_rate_fte / 100,
+    so the documented units are the ones the model writes."""
+    annual_units = _documented_units("`annual.csv`")
+    monthly_units = _documented_units("Monthly table")
+    assert "vacancy_rate_fte" in annual_units and "vacancy_fraction" in monthly_units
+    for name in set(annual_units) & set(monthly_units):
+        assert annual_units[name] == monthly_units[name], name
+    for name, unit in {**annual_units, **monthly_units}.items():
+        if name.endswith(("_rate_fte", "_pct")):
+            assert unit == "%", name
+        if name.endswith(("_fraction", "_share")):
+            assert unit == "fraction", name
+        assert not name.endswith("_rate"), f"{name}: say the rate's unit in its name"
+    rec = run_one(load_scenario(SMALL, {"horizon_years": 1}), 0)
+    annual = tables.annual_table([rec], "x")
+    monthly = tables.monthly_wide(tables.monthly_tidy(rec, "x"))
+    september = monthly[monthly["month"] == "2025-09"].iloc[0]
+    for monthly_name, annual_name in (
+        ("vacancy_fraction", "vacancy_rate_fte"),
+        ("agency_fraction", "agency_rate_fte"),
+    ):
+        assert 0 < annual[annual_name].iloc[0] < 100
+        assert september[monthly_name] * 100 == pytest.approx(annual[annual_name].iloc[0])

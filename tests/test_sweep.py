@@ -42,7 +42,7 @@ def test_grid_is_every_combination_first_key_slowest():
     ]
 
 
-def test_sweep_writes_a_tidy_table_over_the_full_grid(tmp_path):
+def test_sweep_writes_a_tidy_table_over_the_full_grid(tmp_path, capsys):
     """Two --vary options give the 2 x 2 grid; sweep.csv has the varied key paths as
     columns and one row per grid point, metric and period."""
     out = tmp_path / "sweep"
@@ -58,12 +58,14 @@ def test_sweep_writes_a_tidy_table_over_the_full_grid(tmp_path):
             "3",
             "--jobs",
             "1",
-            "--quiet",
             "--out",
             str(out),
         ]
     )
     assert status == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert all(len(line) <= 100 for line in printed)
+    assert sum(line.startswith("costs.recruitment_gbp_per_campaign") for line in printed) > 1
     table = pd.read_csv(out / "sweep.csv", dtype={"period": str})
     assert list(table.columns[:3]) == [
         "costs.recruitment_gbp_per_campaign",

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from staffsim.cli import options
+from staffsim.cli import console, options
+from staffsim.cli.console import comparison_text, feedback_text
 from staffsim.cli.run import failure_lines
 from staffsim.experiment.compare import PrecisionRule, compare_scenarios, unique_labels
 from staffsim.experiment.runner import PARTIAL_DIR
 from staffsim.results.results import MANIFEST_JSON, ComparisonResults, folder_name
-from staffsim.results.tables import ALL_PERIODS
 
 __all__ = ["compare_command", "comparison_text", "register"]
 
@@ -79,35 +79,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=compare_command)
 
 
-def comparison_text(comparison: pd.DataFrame, base: str) -> str:
-    """Each option's differences as text: one row per metric, one column per period (the
-    difference and its 95% interval), then the means and ``p_better`` over all years."""
-    blocks = []
-    for option, table in comparison.groupby("option", sort=False):
-        n = int(table["replications"].max()) if not table.empty else 0
-        cells = table.assign(
-            cell=[
-                options.format_cell(d, lo, hi)
-                for d, lo, hi in zip(table["diff"], table["ci_low"], table["ci_high"], strict=True)
-            ]
-        )
-        wide = cells.pivot(index="metric", columns="period", values="cell")
-        wide = wide.loc[list(dict.fromkeys(cells["metric"])), list(dict.fromkeys(cells["period"]))]
-        overall = table[table["period"] == ALL_PERIODS].set_index("metric")
-        wide.insert(0, "base", overall["mean_base"].map(options.format_number))
-        wide.insert(1, "option", overall["mean_option"].map(options.format_number))
-        wide["p_better"] = overall["p_better"].map(lambda p: "-" if math.isnan(p) else f"{p:.2f}")
-        wide.index.name = None
-        wide.columns.name = None
-        blocks.append(
-            f"{option} against {base} ({n} paired replications): means over all years, "
-            "option - base with its 95% CI per year and over all years, and p_better, the "
-            "share of replications in which the option did better (a tie is not better)\n"
-            + wide.to_string()
-        )
-    return "\n\n".join(blocks)
-
-
 def _precision_text(result: ComparisonResults) -> str | None:
     info = result.manifest.get("precision")
     if not info:
@@ -138,7 +109,7 @@ def compare_command(args: argparse.Namespace) -> int:
     scenarios = [options.load(path, args) for path in paths]
     labels = unique_labels(scenarios, [Path(p).stem for p in paths])
     out = args.out if args.out is not None else options.RUNS_DIR / f"{labels[0]}-compare"
-    with options.progress_bar(args, "compare") as progress:
+    with console.progress(args, "compare") as progress:
         try:
             rule = (
                 None
@@ -158,9 +129,9 @@ def compare_command(args: argparse.Namespace) -> int:
     if not args.quiet:
         note = _precision_text(result)
         if note:
-            print(note)
+            console.say(note)
         print(comparison_text(result.comparison, result.base))
-        print(f"Saved to {out}: comparison.csv, manifest.json and a folder per scenario")
+        console.say(f"Saved to {out}: comparison.csv, manifest.json and a folder per scenario")
     if args.feedback_off_too:
         code = _feedback_comparison(args, scenarios, labels, result, Path(out))
         if code:
@@ -190,7 +161,7 @@ def _feedback_comparison(
     """Run the comparison again with every effect off and report both side by side."""
     off = [s.with_effects_off() for s in scenarios]
     folder = out / "feedback_off"
-    with options.progress_bar(args, "compare, feedback off") as progress:
+    with console.progress(args, "compare, feedback off") as progress:
         try:
             replications = len(with_loops[labels[0]].replications)
             run_options = options.run_options(args, folder, progress)
@@ -209,12 +180,12 @@ def _feedback_comparison(
     io.write_csv(table, out / "comparison_feedback.csv")
     if not args.quiet:
         print()
-        print(
+        console.say(
             "The same comparison with every feedback effect off (option - base over all "
             "years, 95% CIs); loops' share = 1 - (difference without loops / with loops):"
         )
         print(feedback_text(table))
-        print(f"Saved to {out}: comparison_feedback.csv; the runs in {folder}")
+        console.say(f"Saved to {out}: comparison_feedback.csv; the runs in {folder}")
     return 0
 
 
@@ -249,34 +220,3 @@ def feedback_table(with_loops: pd.DataFrame, without: pd.DataFrame) -> pd.DataFr
             "replications",
         ]
     ]
-
-
-def feedback_text(table: pd.DataFrame) -> str:
-    """The over-all-years rows of :func:`feedback_table`, formatted."""
-    rows = table[table.period == ALL_PERIODS]
-    shown = pd.DataFrame(
-        {
-            "metric": rows.metric,
-            "option": rows.option,
-            "with loops": [
-                options.format_cell(m, lo, hi)
-                for m, lo, hi in zip(
-                    rows.diff_with_feedback,
-                    rows.ci_low_with_feedback,
-                    rows.ci_high_with_feedback,
-                    strict=True,
-                )
-            ],
-            "without loops": [
-                options.format_cell(m, lo, hi)
-                for m, lo, hi in zip(
-                    rows.diff_no_feedback,
-                    rows.ci_low_no_feedback,
-                    rows.ci_high_no_feedback,
-                    strict=True,
-                )
-            ],
-            "loops' share": [f"{v:.0%}" if v == v else "" for v in rows.feedback_share],
-        }
-    )
-    return shown.to_string(index=False)

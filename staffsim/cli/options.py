@@ -1,5 +1,5 @@
-"""Options shared by ``staffsim run``, ``compare`` and ``sweep``, and how their output is
-shown: the progress bar on standard error and the tables of means on standard output.
+"""Options shared by ``staffsim run``, ``compare`` and ``sweep`` (what the commands print is
+in :mod:`staffsim.cli.console`).
 """
 
 from __future__ import annotations
@@ -7,12 +7,9 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from staffsim.cli.main import add_set_option
 from staffsim.errors import UserError
@@ -23,7 +20,7 @@ from staffsim.experiment.options import (
     RunOptions,
     check_scheduler_address,
 )
-from staffsim.experiment.progress import ProgressCallback, TextProgressBar
+from staffsim.experiment.progress import ProgressCallback
 from staffsim.experiment.runner import PARTIAL_DIR
 from staffsim.scenario.loader import load_scenario
 from staffsim.scenario.overrides import parse_sets
@@ -33,14 +30,11 @@ __all__ = [
     "DEFAULT_REPLICATIONS",
     "RUNS_DIR",
     "add_run_options",
-    "format_cell",
     "int_at_least",
     "interrupted",
     "load",
     "overrides",
-    "progress_bar",
     "run_options",
-    "summary_text",
 ]
 
 MAX_YEARS = 100
@@ -208,20 +202,6 @@ def run_options(
     )
 
 
-@contextmanager
-def progress_bar(args: argparse.Namespace, label: str) -> Iterator[ProgressCallback | None]:
-    """A text bar on standard error, unless ``--quiet`` or standard error is not a
-    terminal (a bar redrawn with carriage returns would litter a log file)."""
-    if args.quiet or not sys.stderr.isatty():
-        yield None
-        return
-    bar = TextProgressBar(sys.stderr, label=label)
-    try:
-        yield bar
-    finally:
-        bar.close()
-
-
 def interrupted(folders: Sequence[Path]) -> int:
     """Say what an interrupted run kept and how to complete it; the exit status (130)."""
     kept = sum(len(list(f.rglob("replication-*.json"))) for f in folders if f.exists())
@@ -232,53 +212,6 @@ def interrupted(folders: Sequence[Path]) -> int:
         file=sys.stderr,
     )
     return 130
-
-
-def format_number(value: float) -> str:
-    """A number rounded for reading (full precision is in the files)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    size = abs(value)
-    if size >= 1000:
-        return f"{value:,.0f}"
-    if size >= 100:
-        return f"{value:.0f}"
-    if size >= 10:
-        return f"{value:.1f}"
-    if size < 0.005:
-        return "0.00"  # not "-0.00" for a difference that rounds to nothing
-    return f"{value:.2f}"
-
-
-def format_cell(mean: float, low: float, high: float) -> str:
-    """``mean [low, high]``."""
-    if isinstance(low, float) and math.isnan(low):
-        return format_number(mean)
-    return f"{format_number(mean)} [{format_number(low)}, {format_number(high)}]"
-
-
-def summary_text(summary: pd.DataFrame) -> str:
-    """A summary table (``Results.summary()``) as text: one row per metric, one column per
-    period, each cell the mean and its 95% confidence interval."""
-    if summary.empty:
-        return "(no 30 September snapshot inside the horizon: nothing to summarise)"
-    cells = summary.assign(
-        cell=[
-            format_cell(m, lo, hi)
-            for m, lo, hi in zip(
-                summary["mean"], summary["ci_low"], summary["ci_high"], strict=True
-            )
-        ],
-        row=[
-            f"{m} ({u})" if u else m
-            for m, u in zip(summary["metric"], summary["unit"], strict=True)
-        ],
-    )
-    table = cells.pivot(index="row", columns="period", values="cell")
-    table = table.loc[list(dict.fromkeys(cells["row"])), list(dict.fromkeys(cells["period"]))]
-    table.index.name = None
-    table.columns.name = None
-    return table.to_string()
 
 
 def save_chart(path: Path, draw: Callable[[], Any]) -> bool:

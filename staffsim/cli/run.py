@@ -2,10 +2,10 @@
 
 Prints the means over replications, with 95% confidence intervals, of the key metrics for
 each simulated year and over all years, and writes to ``--out`` (default
-``runs/<scenario name>``): ``annual.csv``, ``monthly.csv``, ``monthly.parquet`` and
-``manifest.json``. Exit status 0; 1 if a replication failed (the others are saved, the
-failure is in the manifest); 2 for bad input; 130 if interrupted (``--resume`` completes
-the run).
+``runs/<scenario name>``): ``annual.csv``, ``summary.csv`` (the printed summary at full
+precision), ``monthly.csv``, ``monthly.parquet`` and ``manifest.json``. Exit status 0; 1 if
+a replication failed (the others are saved, the failure is in the manifest); 2 for bad
+input; 130 if interrupted (``--resume`` completes the run).
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from staffsim.cli import options
+from staffsim.cli import console, options
 from staffsim.experiment.runner import PARTIAL_DIR, run_replications
 from staffsim.results.results import MANIFEST_JSON, Results
 
@@ -31,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "run",
         help="run replications of a scenario and save the tables",
         description="Run replications of a scenario; print means with 95% confidence "
-        "intervals per year and over all years; write annual.csv, monthly.csv, "
+        "intervals per year and over all years; write annual.csv, summary.csv, monthly.csv, "
         "monthly.parquet and manifest.json.",
     )
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
@@ -69,16 +67,18 @@ def run_command(args: argparse.Namespace) -> int:
     """Run, print the summary, save; the exit status."""
     scenario = options.load(args.scenario, args)
     out = args.out if args.out is not None else options.RUNS_DIR / scenario.name
-    with options.progress_bar(args, scenario.name) as progress:
+    with console.progress(args, scenario.name) as progress:
         try:
             results = run_replications(scenario, options.run_options(args, Path(out), progress))
         except KeyboardInterrupt:
             return options.interrupted([Path(out) / PARTIAL_DIR])
     if not args.quiet:
-        print(describe(results))
-        print("Means over replications with 95% confidence intervals:")
-        print(options.summary_text(results.summary()))
-        print(f"Saved to {out}: annual.csv, monthly.csv, monthly.parquet, manifest.json")
+        console.say(describe(results))
+        console.say("Means over replications with 95% confidence intervals:")
+        print(console.summary_text(results.summary()))
+        console.say(
+            f"Saved to {out}: annual.csv, summary.csv, monthly.csv, monthly.parquet, manifest.json"
+        )
     if getattr(args, "explain", False):
         code = explain_command(args, scenario, Path(out))
         if code:
@@ -97,7 +97,7 @@ def explain_command(args: argparse.Namespace, scenario, out: Path) -> int:
     """Run the loop diagnostics, print their table, save explain.csv and explain.png."""
     from staffsim.experiment.explain import explain
 
-    with options.progress_bar(args, "explain") as progress:
+    with console.progress(args, "explain") as progress:
         try:
             result = explain(
                 scenario, run_options=options.run_options(args, out / "explain", progress)
@@ -111,30 +111,13 @@ def explain_command(args: argparse.Namespace, scenario, out: Path) -> int:
     if options.save_chart(out / "explain.png", lambda: explain_chart(result.table)):
         saved.append("explain.png")
     if not args.quiet:
-        table = result.table[result.table.period == "all"]
-        shown = pd.DataFrame(
-            {
-                "loop": table.loop,
-                "metric": table.metric,
-                "with loops": table.with_loops.map(options.format_number),
-                "without it": table.without_loop.map(options.format_number),
-                "accounts for": [
-                    options.format_cell(m, lo, hi)
-                    for m, lo, hi in zip(
-                        table.contribution, table.ci_low, table.ci_high, strict=True
-                    )
-                ],
-                "share": [f"{v:.0%}" if v == v else "" for v in table.share_of_all_loops],
-            }
-        )
         print()
-        print(
+        console.say(
             "What each feedback loop accounts for: the rate with every loop minus the rate "
             "with that loop off (percentage points, mean over all years, 95% CI), and its "
             "share of what all the loops together account for:"
         )
-        for metric, part in shown.groupby("metric", sort=False):
-            print(f"\n{metric}")
-            print(part.drop(columns="metric").to_string(index=False))
-        print(f"Saved to {out}: {', '.join(saved)}; the runs in {out / 'explain'}")
+        print()
+        print(console.explain_text(result.table))
+        console.say(f"Saved to {out}: {', '.join(saved)}; the runs in {out / 'explain'}")
     return 0

@@ -14,13 +14,11 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
-from staffsim.cli import options
+from staffsim.cli import console, options
+from staffsim.cli.console import sweep_text
 from staffsim.errors import UserError
 from staffsim.experiment.runner import PARTIAL_DIR
 from staffsim.experiment.sweep import parse_vary, sweep_scenarios
-from staffsim.results.tables import ALL_PERIODS
 
 __all__ = ["register", "sweep_command", "sweep_text"]
 
@@ -46,25 +44,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=sweep_command)
 
 
-def sweep_text(table: pd.DataFrame, varied: list[str]) -> str:
-    """Each grid point's mean over all years, with its 95% interval, one row per point."""
-    overall = table[table["period"] == ALL_PERIODS]
-    if overall.empty:
-        return "(no 30 September snapshot inside the horizon: nothing to summarise)"
-    cells = overall.assign(
-        cell=[
-            options.format_cell(m, lo, hi)
-            for m, lo, hi in zip(
-                overall["mean"], overall["ci_low"], overall["ci_high"], strict=True
-            )
-        ]
-    )
-    wide = cells.pivot(index=[*varied], columns="metric", values="cell")
-    wide = wide[list(dict.fromkeys(cells["metric"]))]
-    wide.columns.name = None
-    return wide.to_string()
-
-
 def sweep_command(args: argparse.Namespace) -> int:
     """Sweep, print, save; the exit status."""
     vary: dict[str, list] = {}
@@ -75,7 +54,7 @@ def sweep_command(args: argparse.Namespace) -> int:
         vary[path] = values
     base = options.load(args.scenario, args)
     out = args.out if args.out is not None else options.RUNS_DIR / f"{base.name}-sweep"
-    with options.progress_bar(args, "sweep") as progress:
+    with console.progress(args, "sweep") as progress:
         try:
             result = sweep_scenarios(
                 args.scenario,
@@ -87,12 +66,12 @@ def sweep_command(args: argparse.Namespace) -> int:
             return options.interrupted([Path(out) / PARTIAL_DIR])
     if not args.quiet:
         points = len(result.manifest["points"])
-        print(
+        console.say(
             f"{base.name}: {points} grid points x {args.replications} replications, "
             f"seed {result.manifest['seed']}; means over all years with 95% CIs"
         )
         print(sweep_text(result.table, result.varied))
-        print(f"Saved to {out}: sweep.csv, sweep_annual.csv, manifest.json")
+        console.say(f"Saved to {out}: sweep.csv, sweep_annual.csv, manifest.json")
     if result.failures:
         for f in result.failures:
             print(

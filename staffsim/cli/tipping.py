@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from staffsim.cli import options
+from staffsim.cli import console, options
 from staffsim.errors import UserError
 from staffsim.experiment.sweep import parse_vary
 from staffsim.experiment.tipping import find_tipping_point
@@ -65,7 +65,7 @@ def tipping_command(args: argparse.Namespace) -> int:
         raise UserError("--resume is not available for tipping sweeps; run the sweep again")
     base = options.load(args.scenario, args)
     out = Path(args.out) if args.out is not None else options.RUNS_DIR / f"{base.name}-tipping"
-    with options.progress_bar(args, "tipping") as progress:
+    with console.progress(args, "tipping") as progress:
         result = find_tipping_point(
             base,
             lever,
@@ -84,22 +84,11 @@ def tipping_command(args: argparse.Namespace) -> int:
     if options.save_chart(out / "tipping.png", draw):
         saved.append("tipping.png")
     if not args.quiet:
-        shown = result.table[
-            [
-                "value",
-                "start",
-                "final_mean",
-                "change_mean",
-                "change_ci_low",
-                "change_ci_high",
-                "verdict",
-            ]
-        ]
-        print(
+        console.say(
             f"{base.name}: {lever} swept, {args.replications} replications a value; "
-            f"{args.metric} (percent or cases/FTE), start -> last snapshot"
+            f"{args.metric} ({console.registered_unit(args.metric)}), start -> last snapshot"
         )
-        print(shown.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
-        print(result.describe())
-        print(f"Saved to {out}: {', '.join(saved)}")
+        print(console.tipping_text(result.table))
+        console.say(result.describe())
+        console.say(f"Saved to {out}: {', '.join(saved)}")
     return 0

@@ -107,8 +107,10 @@ class Observer:
             "agency_extra_fte": agency - agency_cover,
             "vacancies": vacancies,
             "vacancies_uncovered": svc.n_uncovered,
-            "vacancy_rate": vacancies / (vacancies + employed) if vacancies + employed else 0.0,
-            "agency_rate": agency / (agency + employed) if agency + employed else 0.0,
+            # Fractions, named so: the annual table's vacancy_rate_fte and agency_rate_fte
+            # are percentages, as DfE publishes them.
+            "vacancy_fraction": vacancies / (vacancies + employed) if vacancies + employed else 0.0,
+            "agency_fraction": agency / (agency + employed) if agency + employed else 0.0,
             "case_holders_fte": holders_fte,
             "cases_open": svc.open_cases,
             "cases_held": cases_held,

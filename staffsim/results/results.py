@@ -4,6 +4,7 @@ A :class:`Results` is one scenario's replications: ``.annual`` (wide, DfE names)
 ``.monthly`` (tidy), ``.manifest`` and ``.summary()``. Saved, it is a folder::
 
     annual.csv        one row per replication and 30 September snapshot
+    summary.csv       means and 95% CIs of the key metrics per year and over all years
     monthly.csv       tidy monthly series (also as monthly.parquet)
     monthly.parquet
     manifest.json     resolved scenario, its SHA-256, seed, versions, replications
@@ -43,10 +44,17 @@ ANNUAL_CSV = "annual.csv"
 MONTHLY_CSV = "monthly.csv"
 MONTHLY_PARQUET = "monthly.parquet"
 MANIFEST_JSON = "manifest.json"
+SUMMARY_CSV = "summary.csv"
+SUMMARY_COLUMNS = ("metric", "period", "mean", "ci_low", "ci_high", "unit")
+"""The columns of ``summary.csv``."""
 COMPARISON_CSV = "comparison.csv"
 SWEEP_CSV = "sweep.csv"
 SWEEP_ANNUAL_CSV = "sweep_annual.csv"
-RUN_FILES = (ANNUAL_CSV, MONTHLY_CSV, MONTHLY_PARQUET, MANIFEST_JSON)
+RUN_FILES = (ANNUAL_CSV, SUMMARY_CSV, MONTHLY_CSV, MONTHLY_PARQUET, MANIFEST_JSON)
+"""Every file a run writes in its folder."""
+_LOADED_FILES = (ANNUAL_CSV, MONTHLY_CSV, MONTHLY_PARQUET, MANIFEST_JSON)
+"""The files :meth:`Results.load` reads (``summary.csv`` is recomputed from the annual
+table, so a run saved before it existed still loads)."""
 
 
 COMPARISON_COLUMNS = (
@@ -245,6 +253,11 @@ class Results:
         """
         return _summary(self.annual, metrics, confidence, tables.KEY_COLUMNS)
 
+    def summary_table(self) -> pd.DataFrame:
+        """The summary saved as ``summary.csv``: ``metric, period, mean, ci_low, ci_high,
+        unit`` for the key metrics, each census year and ``all``."""
+        return self.summary()[list(SUMMARY_COLUMNS)]
+
     # ----------------------------------------------------------- build and files
     @classmethod
     def from_records(
@@ -297,8 +310,10 @@ class Results:
             writer.close(empty=tables.empty_monthly_tidy())
             folder = Path(out_dir)  # type: ignore[arg-type]
             io.write_csv(annual, folder / ANNUAL_CSV)
+            results = cls(name, annual, manifest, path=folder)
+            io.write_csv(results.summary_table(), folder / SUMMARY_CSV)
             io.write_json(manifest, folder / MANIFEST_JSON)
-            return cls(name, annual, manifest, path=folder)
+            return results
         monthly = pd.concat(frames, ignore_index=True) if frames else tables.empty_monthly_tidy()
         return cls(name, annual, manifest, monthly=monthly)
 
@@ -306,6 +321,7 @@ class Results:
         """Write the tables and manifest to ``directory`` (created if needed), atomically."""
         folder = io.ensure_writable_dir(directory)
         io.write_csv(self.annual, folder / ANNUAL_CSV)
+        io.write_csv(self.summary_table(), folder / SUMMARY_CSV)
         monthly = self.monthly
         io.write_csv(monthly, folder / MONTHLY_CSV)
         io.write_parquet(monthly, folder / MONTHLY_PARQUET)
@@ -323,7 +339,7 @@ class Results:
         wrong.
         """
         folder = Path(directory)
-        _require_files(folder, RUN_FILES)
+        _require_files(folder, _LOADED_FILES)
         manifest = _read_manifest(folder, ("scenario_name", "seed", "replications", "scenario"))
         required = [*tables.KEY_COLUMNS, "time_period", *headline_metrics()]
         annual = _read_csv(folder / ANNUAL_CSV, required)
