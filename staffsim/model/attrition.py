@@ -21,7 +21,7 @@ from simpy.events import Event
 from staffsim.model.calendar import DAYS_PER_YEAR
 from staffsim.model.caseload import Caseload
 from staffsim.model.context import Context
-from staffsim.model.engine import ScheduledCall
+from staffsim.model.engine import ScheduledCall, payload
 from staffsim.model.entities import Worker
 from staffsim.model.interfaces import SpiralLoops, WorkforceReactions
 from staffsim.model.staff import Staff
@@ -92,7 +92,7 @@ class Attrition:
             self.ctx.schedule(delay, self._on_clock, (worker, worker.clock_token, retire))
 
     def _on_clock(self, event: ScheduledCall) -> None:
-        worker, token, retire = event.value
+        worker, token, retire = payload(event)
         if token != worker.clock_token or not worker.active or worker.notice_day is not None:
             return
         now = self.ctx.env.now
@@ -113,7 +113,7 @@ class Attrition:
         self.reactions.on_notice(worker, now)
 
     def _on_notice_served(self, event: ScheduledCall) -> None:
-        worker, reason = event.value
+        worker, reason = payload(event)
         self.staff.employee_leaves(worker, self.ctx.env.now, reason)
 
     def reviews(self) -> Generator[Event, Any, None]:

@@ -320,7 +320,7 @@ class Caseload:
 
     def on_refresh_due(self, event: ScheduledCall) -> None:
         """A scheduled :meth:`refresh_holder` of the worker ``event.value``."""
-        self.refresh_holder(event.value, self.env.now)
+        self.refresh_holder(payload(event), self.env.now)
 
     def refresh_all_holders(self, now: float) -> None:
         """Recompute every holder's cap and capacity, then allocate what now fits."""

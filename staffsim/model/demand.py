@@ -140,7 +140,7 @@ def open_initial_cases(ctx: Context, caseload: Caseload) -> None:
     total = sum(weights) or 1.0
     rng = ctx.streams["initial.cases"]
     counts = rng.multinomial(n_total, [w / total for w in weights]) if n_total else [0] * len(names)
-    cases = []
+    cases: list[Case] = []
     for k, (name, count) in enumerate(zip(names, counts, strict=False)):
         ctype = d.case_types[name]
         remaining = residual_sampler(ctype.duration, ctx.streams[f"initial.cases.{name}"])

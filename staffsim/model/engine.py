@@ -21,8 +21,7 @@ from operator import attrgetter
 from typing import Any
 
 import simpy
-from simpy.core import URGENT
-from simpy.events import NORMAL, Event
+from simpy.events import NORMAL, URGENT, Event
 
 __all__ = ["ScheduledCall", "clock", "events_processed", "payload", "urgent_timeout"]
 
@@ -51,7 +50,7 @@ class ScheduledCall(Event):
         value: Any,
     ) -> None:
         self.env = env
-        self.callbacks = [callback]  # type: ignore[list-item]
+        self.callbacks = [callback]
         self._value = value
         self._ok = True
         env.schedule(self, NORMAL, delay)

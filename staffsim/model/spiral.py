@@ -31,13 +31,13 @@ from simpy.events import Event, Timeout
 from staffsim.model.calendar import DAYS_PER_YEAR
 from staffsim.model.caseload import Caseload
 from staffsim.model.context import Context
-from staffsim.model.engine import ScheduledCall
+from staffsim.model.engine import ScheduledCall, payload
 from staffsim.model.entities import CASE_HOLDING, Worker
 from staffsim.model.interfaces import LoopReactions
 from staffsim.model.registry import Row
 from staffsim.model.staff import Staff
 from staffsim.scenario.schema import Scenario
-from staffsim.scenario.spiral import RATINGS
+from staffsim.scenario.spiral import RATINGS, Rating
 
 __all__ = ["NoSpiral", "Spiral"]
 
@@ -331,9 +331,10 @@ class Spiral:
             ctx.schedule(p.incidents.blame_days, self._on_blame_over, team)
 
     def _on_blame_over(self, event: ScheduledCall) -> None:
+        team: int = payload(event)
         now = self.ctx.env.now
         for worker in list(self.caseload.holders.values()):
-            if not worker.is_agency and self.team_of(worker) == event.value:
+            if not worker.is_agency and self.team_of(worker) == team:
                 self.reactions.refresh_hazard(worker, now)
 
     # ------------------------------------------------------------------ inspections
@@ -344,7 +345,7 @@ class Spiral:
                 yield env.timeout(self.next_inspection - env.now)
             self.inspect(env.now)
 
-    def inspect(self, now: float) -> str:
+    def inspect(self, now: float) -> Rating:
         """Judge the service on recent practice and incidents; returns the rating."""
         p = self.ctx.in_force.inspection
         start = now - p.window_days
@@ -353,6 +354,7 @@ class Spiral:
         open_cases = max(self.caseload.open_cases, 1)
         per_1000_cases_year = incidents / open_cases * 1000.0 * DAYS_PER_YEAR / p.window_days
         score = sum(recent) / len(recent) - p.incident_penalty * per_1000_cases_year
+        rating: Rating
         if score >= p.outstanding_from:
             rating = "outstanding"
         elif score >= p.good_from:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from staffsim.model.caseload import Caseload
 from staffsim.model.context import Context
-from staffsim.model.engine import ScheduledCall
+from staffsim.model.engine import ScheduledCall, payload
 from staffsim.model.entities import CASE_HOLDING, Post, Worker
 from staffsim.model.interfaces import WorkforceReactions
 
@@ -247,7 +247,7 @@ class Staff:
         return worker
 
     def _on_assignment_end(self, event: ScheduledCall) -> None:
-        self.end_agency(event.value, self.ctx.env.now, "assignment_end")
+        self.end_agency(payload(event), self.ctx.env.now, "assignment_end")
 
     def end_agency(self, worker: Worker, now: float, reason: str) -> None:
         """An agency worker goes: assignment over, released by a permanent starter, or
