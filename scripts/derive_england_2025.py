@@ -128,7 +128,7 @@ def _open_case_mix(scn: Scenario) -> tuple[float, float]:
 
 
 def _available_hours(scn: Scenario, fte: float, admin_share: float) -> float:
-    """Direct-work hours a week of a case holder (as ``Service.available_hours``)."""
+    """Direct-work hours a week of a case holder (as ``Caseload.available_hours``)."""
     cap = scn.capacity
     contracted = fte * cap.contracted_hours_per_week
     training = fte * cap.training_days_per_year * cap.contracted_hours_per_week / 5

@@ -27,8 +27,8 @@ class Checker:
 
     def __init__(self, svc) -> None:
         self.svc = svc
-        self.start_headcount = len(svc.employees)
-        self.start_cases = svc.open_cases
+        self.start_headcount = len(svc.staff.employees)
+        self.start_cases = svc.caseload.open_cases
         self.steps = 0
         self.over_cap: dict[int, float] = {}  # holder id -> load when last seen over the cap
         self.allocations = 0
@@ -45,7 +45,7 @@ class Checker:
             ),
             0,
         )
-        allocate = svc.allocate
+        allocate = svc.caseload.allocate
 
         def checked_allocate(case, now):
             ok = allocate(case, now)
@@ -55,17 +55,17 @@ class Checker:
                 assert worker.load <= worker.cap + 1e-9, "an allocation went over the cap"
             return ok
 
-        svc.allocate = checked_allocate
-        start_agency = svc.start_agency
+        svc.caseload.allocate = checked_allocate
+        start_agency = svc.staff.start_agency
 
         def checked_start_agency(post, now, remaining_days=None):
             worker = start_agency(post, now, remaining_days)
             if remaining_days is None:  # found by a search, which the use cap limits
-                cap = svc.p.agency.max_share_of_posts * svc.n_posts
-                assert len(svc.agency) <= cap + 1e-9, "a search went over the agency use cap"
+                cap = svc.ctx.in_force.agency.max_share_of_posts * svc.staff.n_posts
+                assert len(svc.staff.agency) <= cap + 1e-9, "a search went over the agency use cap"
             return worker
 
-        svc.start_agency = checked_start_agency
+        svc.staff.start_agency = checked_start_agency
         step = svc.env.step
 
         def checked_step():
@@ -78,61 +78,63 @@ class Checker:
         svc = self.svc
         now = svc.env.now
         self.steps += 1
-        posts = svc.posts
+        posts = svc.staff.posts
         where = f"day {now:.4f}, step {self.steps}"
 
         # posts: employees + vacancies = posts; posts not being cut = the establishment
-        assert svc.n_posts == len(posts), where
-        est = svc.p.establishment
+        assert svc.staff.n_posts == len(posts), where
+        est = svc.ctx.in_force.establishment
         funded = [p for p in posts if not p.removed]
         assert sum(p.role == CASE_HOLDING for p in funded) == est.case_holding_posts, where
         assert sum(p.role != CASE_HOLDING for p in funded) == est.non_case_holding_posts, where
         vacant = [p for p in posts if p.employee is None]
-        assert svc.n_vacant == len(vacant), where
-        assert svc.n_uncovered == sum(1 for p in vacant if p.agency is None), where
-        assert len(svc.employees) + svc.n_vacant == svc.n_posts, where
+        assert svc.staff.n_vacant == len(vacant), where
+        assert svc.staff.n_uncovered == sum(1 for p in vacant if p.agency is None), where
+        assert len(svc.staff.employees) + svc.staff.n_vacant == svc.staff.n_posts, where
         for post in posts:
             if post.employee is not None:
                 assert post.employee.active, where
-                assert svc.employees[post.employee.id] is post.employee, where
+                assert svc.staff.employees[post.employee.id] is post.employee, where
                 assert post.agency is None, f"{where}: an employee and an agency worker in a post"
-        assert {w.post for w in svc.employees.values()} <= set(posts), where
-        assert len({id(w.post) for w in svc.employees.values()}) == len(svc.employees), where
+        assert {w.post for w in svc.staff.employees.values()} <= set(posts), where
+        assert len({id(w.post) for w in svc.staff.employees.values()}) == len(
+            svc.staff.employees
+        ), where
         assert math.isclose(
-            svc.employed_fte, sum(w.fte for w in svc.employees.values()), abs_tol=1e-9
+            svc.staff.employed_fte, sum(w.fte for w in svc.staff.employees.values()), abs_tol=1e-9
         ), where
 
         # agency workers = those covering vacancies + those covering absence or extra work
         covering = [p.agency for p in posts if p.agency is not None]
-        extra = [w for w in svc.agency.values() if w.post is None]
-        assert len(svc.agency) == len(covering) + len(extra), where
+        extra = [w for w in svc.staff.agency.values() if w.post is None]
+        assert len(svc.staff.agency) == len(covering) + len(extra), where
         for worker in covering:
-            assert worker.active and svc.agency[worker.id] is worker, where
+            assert worker.active and svc.staff.agency[worker.id] is worker, where
         assert math.isclose(
-            svc.agency_fte, sum(w.fte for w in svc.agency.values()), abs_tol=1e-9
+            svc.staff.agency_fte, sum(w.fte for w in svc.staff.agency.values()), abs_tol=1e-9
         ), where
 
         # headcount = start + starters - leavers
-        flows = svc.flows
-        assert len(svc.employees) == (
+        flows = svc.ctx.flows
+        assert len(svc.staff.employees) == (
             self.start_headcount + flows["starters_headcount"] - flows["leavers_headcount"]
         ), where
 
         # case holders: every active case-holding worker, and nobody else
         expected_holders = {
             w.id
-            for w in (*svc.employees.values(), *svc.agency.values())
+            for w in (*svc.staff.employees.values(), *svc.staff.agency.values())
             if w.holds_cases and w.active
         }
-        assert set(svc.holders) == expected_holders, where
-        for worker in svc.employees.values():
+        assert set(svc.caseload.holders) == expected_holders, where
+        for worker in svc.staff.employees.values():
             assert worker.holds_cases == (worker.post.role == CASE_HOLDING), where
 
         # every open case allocated or waiting
         held = 0
         need = 0.0
         avail = 0.0
-        for worker in svc.holders.values():
+        for worker in svc.caseload.holders.values():
             load = 0.0
             hours = 0.0
             for case in worker.cases:
@@ -145,15 +147,20 @@ class Checker:
             need += worker.need_hours
             avail += worker.avail_hours
             self._check_cap(worker, now, where)
-        waiting = [c for c in svc.waiting if not c.closed]
+        waiting = [c for c in svc.caseload.waiting if not c.closed]
         for case in waiting:
             assert case.worker is None, where
-        assert svc.n_waiting == len(waiting), where
+        assert svc.caseload.n_waiting == len(waiting), where
         assert len({id(c) for c in waiting}) == len(waiting), f"{where}: a case queued twice"
-        assert held + len(waiting) == svc.open_cases, where
-        assert svc.open_cases == self.start_cases + svc.n_arrived - svc.n_closed, where
-        assert math.isclose(svc.total_need_hours, need, rel_tol=1e-9, abs_tol=1e-6), where
-        assert math.isclose(svc.total_avail_hours, avail, rel_tol=1e-9, abs_tol=1e-6), where
+        assert held + len(waiting) == svc.caseload.open_cases, where
+        assert (
+            svc.caseload.open_cases
+            == self.start_cases + svc.caseload.n_arrived - svc.caseload.n_closed
+        ), where
+        assert math.isclose(svc.caseload.total_need_hours, need, rel_tol=1e-9, abs_tol=1e-6), where
+        assert math.isclose(svc.caseload.total_avail_hours, avail, rel_tol=1e-9, abs_tol=1e-6), (
+            where
+        )
 
         seen = self.seen
         seen["leave"] = flows["leavers_headcount"]
@@ -183,7 +190,7 @@ def _run_checked(scenario, replication: int) -> Checker:
     svc, _ = build(scenario, replication)
     checker = Checker(svc)
     checker.check()  # the initial state balances too
-    svc.env.run(until=svc.calendar.horizon_days)
+    svc.env.run(until=svc.ctx.calendar.horizon_days)
     return checker
 
 

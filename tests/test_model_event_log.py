@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 from modelkit import NEVER, fixed, make, quiet_base
 
-from staffsim.model import attrition
 from staffsim.model.run import build
 from staffsim.model.service import DAYS_PER_YEAR
 
@@ -38,11 +37,11 @@ def _logged(scenario, until: float, resign_day: float | None = RESIGN_DAY):
     log: list[tuple[float, str, dict]] = []
     svc, _ = build(scenario, 0, trace=_tracer(log))
     if resign_day is not None:
-        worker = svc.employees[1]
+        worker = svc.staff.employees[1]
 
         def resign():
             yield svc.env.timeout(resign_day)
-            attrition.give_notice(svc, worker, svc.env.now, "resigned")
+            svc.attrition.give_notice(worker, svc.env.now, "resigned")
 
         svc.env.process(resign())
     svc.env.run(until=until)
@@ -260,9 +259,9 @@ def test_event_log_attrition_clock_fires_when_integrated_hazard_reaches_it(
     ).with_effects_off()
     log: list[tuple[float, str, dict]] = []
     svc, _ = build(scenario, 0, trace=_tracer(log))
-    worker = svc.employees[1]
+    worker = svc.staff.employees[1]
     worker.clock_remaining = 0.1
-    attrition.update_clock(svc, worker, 0.0)  # replaces the drawn clock's schedule
+    svc.attrition.update_clock(worker, 0.0)  # replaces the drawn clock's schedule
     svc.env.run(until=100)
     expected_day = 0.1 * DAYS_PER_YEAR
     assert [(kind, fields) for _, kind, fields in log] == [

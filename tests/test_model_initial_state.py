@@ -40,8 +40,8 @@ ALPHA = 2 * stats.norm.sf(Z)
 
 def _initial_cases(svc) -> list:
     """The cases open on the start date (the ones created by the initial state)."""
-    held = [c for w in svc.holders.values() for c in w.cases]
-    return [c for c in (*held, *svc.waiting) if c.id < 0]
+    held = [c for w in svc.caseload.holders.values() for c in w.cases]
+    return [c for c in (*held, *svc.caseload.waiting) if c.id < 0]
 
 
 def test_initial_open_cases_match_the_equilibrium_count_and_mix():
@@ -57,7 +57,7 @@ def test_initial_open_cases_match_the_equilibrium_count_and_mix():
     for replication in range(5):
         svc, _ = build(scenario, replication)
         cases = _initial_cases(svc)
-        assert svc.open_cases == len(cases) == expected
+        assert svc.caseload.open_cases == len(cases) == expected
         counts += np.bincount([c.kind for c in cases], minlength=len(shares))
     n = counts.sum()
     for k, name in enumerate(d.case_types):
@@ -208,7 +208,7 @@ def test_initial_staff_remaining_tenure_is_conditional_on_tenure_so_far():
                 notices.add(f["worker"]) if kind == "notice" else None
             ),
         )
-        staff = list(svc.employees.values())
+        staff = list(svc.staff.employees.values())
         svc.env.run(until=DAYS_PER_YEAR)
         tenures += [w.tenure_at_start_days for w in staff]
         resigned += [w.id in notices for w in staff]

@@ -42,7 +42,7 @@ def _with_policy(settings: dict, **policy_extra) -> Scenario:
 def _caps(svc):
     return sorted(
         round(w.cap / w.fte, 9)
-        for w in svc.holders.values()
+        for w in svc.caseload.holders.values()
         if w.nq_until <= svc.env.now and w.ramp_until <= svc.env.now
     )
 
@@ -50,11 +50,11 @@ def _caps(svc):
 # lever name -> (settings, probe of the state it acts on)
 LEVERS = {
     "caseload_cap": ({"caseload.cap_per_fte": 15}, _caps),
-    "establishment": ({"establishment.case_holding_posts": 50}, lambda svc: svc.n_posts),
-    "admin_share": ({"capacity.admin_share": 0.2}, lambda svc: svc.admin_share()),
+    "establishment": ({"establishment.case_holding_posts": 50}, lambda svc: svc.staff.n_posts),
+    "admin_share": ({"capacity.admin_share": 0.2}, lambda svc: svc.caseload.admin_share()),
     "supervision_frequency": (
         {"capacity.supervision_hours_per_month": 4},
-        lambda svc: round(svc.total_avail_hours, 9),
+        lambda svc: round(svc.caseload.total_avail_hours, 9),
     ),
     "span_of_control": (
         {"establishment.team_manager_posts": 12},
@@ -62,24 +62,24 @@ LEVERS = {
     ),
     "culture": (
         {"culture.target": 1.0, "culture.ramp_days": 0},
-        lambda svc: svc.p.culture.target,
+        lambda svc: svc.ctx.in_force.culture.target,
     ),
-    "pay": ({"costs.retention_supplement_gbp_per_year": 3000}, lambda svc: svc.pay_ratio()),
+    "pay": ({"costs.retention_supplement_gbp_per_year": 3000}, lambda svc: svc.ctx.pay_ratio()),
     "recruitment_campaign": (
         {"recruitment.applicants_per_campaign": 8},
-        lambda svc: svc.p.recruitment.applicants_per_campaign,
+        lambda svc: svc.ctx.in_force.recruitment.applicants_per_campaign,
     ),
     "newly_qualified_intake": (
         {"recruitment.newly_qualified.per_year": 5},
-        lambda svc: svc.p.recruitment.newly_qualified.per_year,
+        lambda svc: svc.ctx.in_force.recruitment.newly_qualified.per_year,
     ),
     "agency_use_cap": (
         {"agency.max_share_of_posts": 0.02},
-        lambda svc: svc.p.agency.max_share_of_posts,
+        lambda svc: svc.ctx.in_force.agency.max_share_of_posts,
     ),
     "agency_price_cap": (
         {"agency.price_cap_gbp_per_day": 200},
-        lambda svc: round(svc.agency_price_multiplier, 9),
+        lambda svc: round(svc.staff.agency_price_multiplier, 9),
     ),
 }
 
@@ -133,8 +133,8 @@ def test_culture_ramp_moves_linearly_from_the_date() -> None:
     """A culture change with a ramp reaches half way half a ramp after its date."""
     scenario = _with_policy({"culture.target": 0.9, "culture.ramp_days": 200})
     svc, _ = build(scenario, 0)
-    start = svc.p.culture.just_culture
+    start = svc.ctx.in_force.culture.just_culture
     day = float((POLICY_DATE - scenario.start_date).days)
     svc.env.run(until=day + 100.0)
-    svc.spiral.review(svc.env.now, svc.next_review)
+    svc.spiral.review(svc.env.now, svc.attrition.next_review)
     assert svc.spiral.culture == pytest.approx(start + (0.9 - start) * 0.5)

@@ -37,14 +37,14 @@ CASELOAD_TOLERANCE = 0.3
 def _starting_stocks(scenario, replication: int) -> dict[str, float]:
     """The DfE-style stocks of a built service on its start date (percent and cases/FTE)."""
     svc, _ = build(scenario, replication)
-    employed, agency, vacant = svc.employed_fte, svc.agency_fte, svc.n_vacant
-    holders = [w for w in svc.holders.values() if w.cases]
+    employed, agency, vacant = svc.staff.employed_fte, svc.staff.agency_fte, svc.staff.n_vacant
+    holders = [w for w in svc.caseload.holders.values() if w.cases]
     cases = sum(len(w.cases) for w in holders)
     return {
         "vacancy_rate_fte": 100 * vacant / (vacant + employed),
         "agency_rate_fte": 100 * agency / (agency + employed),
         "caseload_fte": cases / sum(w.fte for w in holders),
-        "cases_waiting": svc.n_waiting,
+        "cases_waiting": svc.caseload.n_waiting,
     }
 
 
@@ -165,7 +165,7 @@ def test_birmingham_starts_with_a_third_of_frontline_posts_vacant() -> None:
     assert scenario.start_date.isoformat() == "2014-10-01"
     assert scenario.establishment.case_holding_posts == 485
     svc, _ = build(scenario, 0)
-    frontline = [p for p in svc.posts if p.role == CASE_HOLDING]
+    frontline = [p for p in svc.staff.posts if p.role == CASE_HOLDING]
     vacant = [p for p in frontline if p.employee is None]
     assert len(vacant) == 161
     assert len(vacant) / len(frontline) == pytest.approx(1 / 3, abs=0.01)

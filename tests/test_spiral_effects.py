@@ -25,7 +25,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from staffsim.model.attrition import hazard_per_day
 from staffsim.model.entities import Worker
 from staffsim.model.run import build, run_one
 from staffsim.model.service import DAYS_PER_YEAR, Service
@@ -460,12 +459,12 @@ def built(s: Scenario = UNIT) -> Service:
 
 def a_case_holder(svc: Service) -> Worker:
     """An employed case holder (not on notice) of the service."""
-    return next(w for w in svc.employees.values() if w.holds_cases and w.notice_day is None)
+    return next(w for w in svc.staff.employees.values() if w.holds_cases and w.notice_day is None)
 
 
 def resign_per_year(svc: Service, worker: Worker, now: float = 0.0) -> float:
     """``worker``'s resignation hazard at ``now``, per year."""
-    return hazard_per_day(svc, worker, now)[0] * DAYS_PER_YEAR
+    return svc.attrition.hazard_per_day(worker, now)[0] * DAYS_PER_YEAR
 
 
 def test_hazard_rises_with_the_workers_pressure() -> None:
@@ -503,7 +502,7 @@ def test_pay_above_the_market_keeps_and_attracts_staff(effect: str) -> None:
             s = scenario({"costs": {"salary_gbp_per_year": salary}})
             s = s if on else switch_off(s, effect)
             svc = built(s)
-            ratio = svc.pay_ratio()
+            ratio = svc.ctx.pay_ratio()
             if effect == "pay_on_resignation":
                 values.append(-resign_per_year(svc, a_case_holder(svc)))
             else:
@@ -523,7 +522,7 @@ def test_hazard_rises_when_the_team_is_under_supervised() -> None:
             worker = a_case_holder(svc)
             hazards.append(resign_per_year(svc, worker))
             team = svc.spiral.team_of(worker)
-            members = sum(1 for w in svc.holders.values() if svc.spiral.team_of(w) == team)
+            members = sum(1 for w in svc.caseload.holders.values() if svc.spiral.team_of(w) == team)
             need = members * s.capacity.supervision_hours_per_month
             assert svc.spiral.team_supervision[team] == pytest.approx(min(1.0, hours / need))
         full, thin = hazards
@@ -552,9 +551,9 @@ def test_blame_raises_the_hazard_of_the_worker_and_team_while_it_lasts() -> None
     worker = a_case_holder(svc)
     team = spiral.team_of(worker)
     teammate = next(
-        w for w in svc.employees.values() if w is not worker and spiral.team_of(w) == team
+        w for w in svc.staff.employees.values() if w is not worker and spiral.team_of(w) == team
     )
-    other = next(w for w in svc.employees.values() if spiral.team_of(w) != team)
+    other = next(w for w in svc.staff.employees.values() if spiral.team_of(w) != team)
     people = (worker, teammate, other)
     unblamed = {
         day: {w.id: resign_per_year(svc, w, now=day) for w in people} for day in (50.0, 100.0)
@@ -588,24 +587,24 @@ def test_a_blamed_incident_adds_defensive_paperwork(culture: float, raises: bool
     svc = built(scenario({"culture": {"just_culture": culture}, "horizon_years": 1}))
     spiral = svc.spiral
     spiral.rng_incident = iter([0.5, 0.99] * 10).__next__  # a worker, not in the press
-    admin, avail = svc.admin_share(), svc.total_avail_hours
+    admin, avail = svc.caseload.admin_share(), svc.caseload.total_avail_hours
     spiral._on_incident(None)
     if raises:
-        assert svc.admin_share() > admin and svc.total_avail_hours < avail
+        assert svc.caseload.admin_share() > admin and svc.caseload.total_avail_hours < avail
     else:
-        assert svc.admin_share() == admin and svc.total_avail_hours == avail
+        assert svc.caseload.admin_share() == admin and svc.caseload.total_avail_hours == avail
 
 
 def test_defensive_paperwork_lapses_after_defensive_days() -> None:
     """The defensive admin of a blamed incident lasts incidents.defensive_days, then goes."""
     s = scenario(BLAME, NO_INCIDENTS, {"horizon_years": 1, "incidents": {"defensive_days": 100.0}})
     svc = built(s)
-    base = svc.admin_share()
+    base = svc.caseload.admin_share()
     svc.spiral.rng_incident = iter([0.5, 0.99]).__next__
     svc.spiral._on_incident(None)
-    assert svc.admin_share() > base
+    assert svc.caseload.admin_share() > base
     svc.env.run(until=150.0)  # a review after day 100 drops the incident's paperwork
-    assert svc.admin_share() == base
+    assert svc.caseload.admin_share() == base
 
 
 def test_incident_rate_falls_as_quality_rises() -> None:
@@ -642,11 +641,11 @@ def test_incident_rate_is_proportional_to_open_cases() -> None:
     """The incident rate is open cases / 1000 x rate per 1000 cases a year, per day, times
     the quality and learning multipliers."""
     s = scenario(MANY_INCIDENTS)
-    spiral = built(s).spiral
-    svc = spiral.svc
+    svc = built(s)
+    spiral = svc.spiral
     eff = s.effects
     expected = (
-        svc.open_cases
+        svc.caseload.open_cases
         / 1000
         * 60.0
         / DAYS_PER_YEAR
@@ -666,13 +665,21 @@ def quality_target(svc: Service, dt: float | None = None) -> float:
     [
         (
             "pressure_on_quality",
-            lambda svc: setattr(svc, "total_need_hours", 1.8 * svc.total_avail_hours),
-            lambda svc: setattr(svc, "total_need_hours", 0.9 * svc.total_avail_hours),
+            lambda svc: setattr(
+                svc.caseload, "total_need_hours", 1.8 * svc.caseload.total_avail_hours
+            ),
+            lambda svc: setattr(
+                svc.caseload, "total_need_hours", 0.9 * svc.caseload.total_avail_hours
+            ),
         ),
         (
             "experience_on_quality",
-            lambda svc: [setattr(w, "experience_start_days", 0.0) for w in svc.holders.values()],
-            lambda svc: [setattr(w, "experience_start_days", 3650.0) for w in svc.holders.values()],
+            lambda svc: [
+                setattr(w, "experience_start_days", 0.0) for w in svc.caseload.holders.values()
+            ],
+            lambda svc: [
+                setattr(w, "experience_start_days", 3650.0) for w in svc.caseload.holders.values()
+            ],
         ),
         (
             "supervision_on_quality",
@@ -681,8 +688,8 @@ def quality_target(svc: Service, dt: float | None = None) -> float:
         ),
         (
             "unallocated_on_quality",
-            lambda svc: setattr(svc, "n_waiting", int(0.2 * svc.open_cases)),
-            lambda svc: setattr(svc, "n_waiting", 0),
+            lambda svc: setattr(svc.caseload, "n_waiting", int(0.2 * svc.caseload.open_cases)),
+            lambda svc: setattr(svc.caseload, "n_waiting", 0),
         ),
     ],
 )
@@ -709,10 +716,10 @@ def test_quality_target_falls_with_changes_of_social_worker() -> None:
     dt = 30.0
     for sc, falls in ((s, True), (switch_off(s, "continuity_on_quality"), False)):
         svc = built(sc)
-        svc.spiral.changes_at_review = svc.n_sw_changes
+        svc.spiral.changes_at_review = svc.caseload.n_sw_changes
         steady = quality_target(svc, dt)
-        svc.spiral.changes_at_review = svc.n_sw_changes - round(
-            2.0 * svc.open_cases * dt / DAYS_PER_YEAR
+        svc.spiral.changes_at_review = svc.caseload.n_sw_changes - round(
+            2.0 * svc.caseload.open_cases * dt / DAYS_PER_YEAR
         )
         churning = quality_target(svc, dt)
         assert (churning < steady) if falls else (churning == steady)
@@ -725,19 +732,23 @@ def test_quality_target_is_base_times_the_multipliers() -> None:
     assert quality_target(svc) == 0.6
     svc = built(scenario({"quality": {"base_index": 0.6}}))
     svc.spiral.supervision_mean = 0.5
-    eff = svc.p.effects
-    novice_days = svc.p.quality.novice_experience_years * DAYS_PER_YEAR
+    eff = svc.ctx.in_force.effects
+    novice_days = svc.ctx.in_force.quality.novice_experience_years * DAYS_PER_YEAR
     reference_changes = next(x for x, y in eff.continuity_on_quality.points if y <= 1.0)
     expected = (
         0.6
-        * eff.pressure_on_quality(svc.service_pressure())
+        * eff.pressure_on_quality(svc.caseload.service_pressure())
         * eff.experience_on_quality(
-            sum(w.fte for w in svc.holders.values() if w.experience_start_days < novice_days)
-            / sum(w.fte for w in svc.holders.values())
+            sum(
+                w.fte
+                for w in svc.caseload.holders.values()
+                if w.experience_start_days < novice_days
+            )
+            / sum(w.fte for w in svc.caseload.holders.values())
         )
         * eff.continuity_on_quality(reference_changes)
         * eff.supervision_on_quality(0.5)
-        * eff.unallocated_on_quality(svc.n_waiting / svc.open_cases)
+        * eff.unallocated_on_quality(svc.caseload.n_waiting / svc.caseload.open_cases)
     )
     assert quality_target(svc) == pytest.approx(expected, rel=1e-12)
 
@@ -756,11 +767,11 @@ def test_supervision_ratio_is_manager_time_over_team_need() -> None:
     svc = built(s)
     spiral = svc.spiral
     members = [0] * len(spiral.team_supervision)
-    for w in svc.holders.values():
+    for w in svc.caseload.holders.values():
         members[spiral.team_of(w)] += 1
     managed = [
         post.team
-        for post in svc.posts
+        for post in svc.staff.posts
         if post.role != "case_holding" and post.team >= 0 and post.employee is not None
     ]
     for team, n in enumerate(members):
@@ -778,17 +789,17 @@ def test_reputation_moves_applicants_resignations_and_the_agency_market() -> Non
     monotone: services judged outstanding cover fewer vacancies with agency staff)."""
     svc = built()
     spiral = svc.spiral
-    eff = svc.p.effects
+    eff = svc.ctx.in_force.effects
     worker = a_case_holder(svc)
     values = {}
     for r in (0.1, 0.45, 0.9):
         spiral.reputation = r
         values[r] = (
-            svc.applicant_multiplier(),
+            svc.spiral.applicant_multiplier(),
             resign_per_year(svc, worker),
             spiral.agency_market_multiplier(),
         )
-        assert svc.agency_availability_multiplier() == eff.reputation_on_agency_availability(r)
+        assert svc.agency.availability_multiplier() == eff.reputation_on_agency_availability(r)
     (app_lo, haz_lo, price_lo), (app_hi, haz_hi, price_hi) = values[0.1], values[0.9]
     assert app_lo < app_hi
     assert haz_lo > haz_hi
@@ -802,10 +813,10 @@ def test_reputation_effects_switched_off_are_exactly_one() -> None:
     svc = built(switch_off(UNIT, *names))
     worker = a_case_holder(svc)
     svc.spiral.reputation = 0.0
-    poor = (svc.applicant_multiplier(), svc.agency_availability_multiplier())
+    poor = (svc.spiral.applicant_multiplier(), svc.agency.availability_multiplier())
     poor += (svc.spiral.agency_market_multiplier(), resign_per_year(svc, worker))
     svc.spiral.reputation = 1.0
-    good = (svc.applicant_multiplier(), svc.agency_availability_multiplier())
+    good = (svc.spiral.applicant_multiplier(), svc.agency.availability_multiplier())
     good += (svc.spiral.agency_market_multiplier(), resign_per_year(svc, worker))
     assert poor[:3] == (1.0, 1.0, 1.0) == good[:3]
     assert poor[3] == good[3]
@@ -845,13 +856,13 @@ def test_agency_days_are_priced_at_the_multiplier_in_force_that_day(
     svc = built(s)
     review = s.attrition.review_interval_days
     svc.env.run(until=60.0)
-    svc.touch_posts(60.0)
-    assert svc.agency_fte == 5.0
+    svc.staff.touch(60.0)
+    assert svc.staff.agency_fte == 5.0
     m0 = s.effects.reputation_on_agency_price(initial_reputation)
     m1 = s.effects.reputation_on_agency_price(0.0)
     assert m1 > m0 or initial_reputation == 0.0
     expected = 5.0 * (m0 * review + m1 * (60.0 - review))
-    assert svc.agency_price_fte_days == pytest.approx(expected, rel=1e-9)
+    assert svc.staff.agency_price_fte_days == pytest.approx(expected, rel=1e-9)
 
 
 def test_culture_follows_its_ramp() -> None:

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-import staffsim.model.service as service_module
 from staffsim.model.run import run_one
 from staffsim.scenario.schema import Scenario
 
@@ -100,11 +99,16 @@ def switch_off(s: Scenario, *names: str) -> Scenario:
     )
 
 
-def run_traced(s: Scenario, replication: int) -> tuple[dict, list[tuple[float, str, dict]]]:
-    """One run and its event log."""
+def run_traced(
+    s: Scenario, replication: int, spiral: bool = True
+) -> tuple[dict, list[tuple[float, str, dict]]]:
+    """One run and its event log; ``spiral=False`` runs the model without the spiral."""
     events: list[tuple[float, str, dict]] = []
     run = run_one(
-        s, replication, trace=lambda day, kind, fields: events.append((day, kind, fields))
+        s,
+        replication,
+        trace=lambda day, kind, fields: events.append((day, kind, fields)),
+        spiral=spiral,
     )
     return run, events
 
@@ -204,11 +208,6 @@ def test_blame_and_just_culture_give_identical_runs_when_culture_effects_are_off
 
 
 # ---------------------------------------------------------------- every effect off
-def spiral_detached(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make :meth:`Service.attach_spiral` do nothing, so runs have no spiral at all."""
-    monkeypatch.setattr(service_module.Service, "attach_spiral", lambda self: None)
-
-
 EFFECTS_OFF_SCENARIOS = {
     "small council": {},
     "stressed": STRESSED,
@@ -234,9 +233,7 @@ EFFECTS_OFF_SCENARIOS = {
 
 
 @pytest.mark.parametrize("name", EFFECTS_OFF_SCENARIOS)
-def test_every_effect_off_is_the_model_without_the_spiral(
-    name: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_every_effect_off_is_the_model_without_the_spiral(name: str) -> None:
     """With every effect switched off (Scenario.with_effects_off), a run with the spiral's
     loops attached equals, in every column the spiral-free model produces, and in every
     workforce event of its log, the run of the model with no spiral at all. Incidents and
@@ -244,9 +241,7 @@ def test_every_effect_off_is_the_model_without_the_spiral(
     s = scenario(EFFECTS_OFF_SCENARIOS[name]).with_effects_off()
     for replication in range(2):
         with_spiral, events_with = run_traced(s, replication)
-        with monkeypatch.context() as m:
-            spiral_detached(m)
-            without, events_without = run_traced(s, replication)
+        without, events_without = run_traced(s, replication, spiral=False)
         for kind in ("monthly", "annual"):
             assert len(with_spiral[kind]) == len(without[kind])
             for row_with, row_without in zip(with_spiral[kind], without[kind], strict=True):

@@ -153,7 +153,7 @@ def test_score_is_mean_recent_quality_less_the_incident_penalty() -> None:
     quality = [(100.0, 0.2), (200.0, 0.9), (300.0, 0.8), (400.0, 0.7)]  # day 100 is outside
     incidents = [50.0, 140.0, 300.0, 450.0]  # day 50 is outside
     judge(svc, quality, incidents, now)
-    per_1000_cases_year = 3 / svc.open_cases * 1000 * DAYS_PER_YEAR / 365.0
+    per_1000_cases_year = 3 / svc.caseload.open_cases * 1000 * DAYS_PER_YEAR / 365.0
     expected = (0.9 + 0.8 + 0.7) / 3 - 0.05 * per_1000_cases_year
     assert events[-1][1] == "inspection"
     assert events[-1][2]["score"] == pytest.approx(expected, abs=1e-6)

@@ -9,15 +9,26 @@ from __future__ import annotations
 
 import time
 import traceback
-from typing import Any
 
+from staffsim.model.registry import RunRecord
 from staffsim.model.run import run_one
 from staffsim.scenario.schema import Scenario
 
-__all__ = ["failed_record", "run_task"]
+__all__ = ["TaskRecord", "failed_record", "run_task"]
 
 
-def run_task(scenario: Scenario, replication: int) -> dict[str, Any]:
+class TaskRecord(RunRecord):
+    """A replication's :class:`~staffsim.model.registry.RunRecord` with how it ended."""
+
+    status: str
+    """``ok``, or ``failed`` for a replication that raised (then it has no rows)."""
+    error: str | None
+    """The exception's type and message, for a failed replication."""
+    traceback: str | None
+    """The exception's traceback, for a failed replication."""
+
+
+def run_task(scenario: Scenario, replication: int) -> TaskRecord:
     """Run one replication and return its record, with ``status``, ``error`` and
     ``traceback`` added; an exception becomes a failed record instead of propagating, so
     one bad replication never stops the others."""
@@ -32,13 +43,12 @@ def run_task(scenario: Scenario, replication: int) -> dict[str, Any]:
             traceback.format_exc(),
             time.perf_counter() - started,
         )
-    record.update(status="ok", error=None, traceback=None)
-    return record
+    return TaskRecord(**record, status="ok", error=None, traceback=None)
 
 
 def failed_record(
     replication: int, seed: int, error: str, trace: str | None, wall_seconds: float | None
-) -> dict[str, Any]:
+) -> TaskRecord:
     """The record of a replication that did not finish: no rows, its error and traceback."""
     return {
         "replication": replication,

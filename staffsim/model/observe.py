@@ -17,45 +17,61 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from staffsim.model.service import DAYS_PER_YEAR, Service
+from staffsim.model.calendar import DAYS_PER_YEAR
+from staffsim.model.caseload import Caseload
+from staffsim.model.context import Context
+from staffsim.model.interfaces import SpiralLoops
+from staffsim.model.registry import ANNUAL, COUNT, MONTHLY, Row, names
+from staffsim.model.staff import Staff
 
 __all__ = ["Observer"]
 
+_COUNTS = tuple(c.name for c in MONTHLY if c.group == COUNT)
+"""The monthly columns that are a month's change in a cumulative counter."""
+
 
 class Observer:
-    """Collects the monthly and annual rows of one replication."""
+    """Collects the monthly and annual rows of one replication.
 
-    def __init__(self, svc: Service) -> None:
-        self.svc = svc
-        self.monthly: list[dict] = []
-        self.pending: list = []  # (day, kind, date) marks not yet recorded
-        self.annual: list[dict] = []
+    Rows hold the registered columns (:mod:`staffsim.model.registry`) in the registry's
+    order, the spiral's only if its loops report.
+    """
+
+    def __init__(self, ctx: Context, caseload: Caseload, staff: Staff, spiral: SpiralLoops) -> None:
+        self.ctx = ctx
+        self.caseload = caseload
+        self.staff = staff
+        self.spiral = spiral
+        self._monthly_names = names(MONTHLY, spiral=spiral.reports)
+        self._annual_names = names(ANNUAL, spiral=spiral.reports)
+        self.monthly: list[Row] = []
+        self.pending: list[tuple[float, int, dt.date]] = []  # marks not yet recorded
+        self.annual: list[Row] = []
         self._last_month = self._cumulative()
         self._last_year = dict(self._last_month)
         self._month_start = 0.0
         self._year_start = 0.0
 
     def _cumulative(self) -> dict[str, float]:
-        svc = self.svc
-        now = svc.env.now
-        svc.touch_posts(now)
-        out = dict(svc.flows)
+        cases, staff = self.caseload, self.staff
+        staff.touch(self.ctx.env.now)
+        out = dict(self.ctx.flows)
         out.update(
-            cases_arrived=svc.n_arrived,
-            cases_closed=svc.n_closed,
-            cases_first_allocated=svc.n_first_allocated,
-            cases_waited=svc.n_waited,
-            wait_days_total=svc.wait_days_total,
-            sw_changes=svc.n_sw_changes,
-            vacant_post_days=svc.vacant_post_days,
-            uncovered_post_days=svc.uncovered_post_days,
-            employed_fte_days=svc.employed_fte_days,
-            agency_fte_days=svc.agency_fte_days,
-            agency_price_fte_days=svc.agency_price_fte_days,
-            case_days=svc.case_days,
-            waiting_case_days=svc.waiting_case_days,
+            cases_arrived=cases.n_arrived,
+            cases_closed=cases.n_closed,
+            cases_first_allocated=cases.n_first_allocated,
+            cases_waited=cases.n_waited,
+            wait_days_total=cases.wait_days_total,
+            sw_changes=cases.n_sw_changes,
+            vacant_post_days=staff.vacant_post_days,
+            uncovered_post_days=staff.uncovered_post_days,
+            employed_fte_days=staff.employed_fte_days,
+            agency_fte_days=staff.agency_fte_days,
+            agency_price_fte_days=staff.agency_price_fte_days,
+            case_days=cases.case_days,
+            waiting_case_days=cases.waiting_case_days,
         )
-        out.update(svc.spiral_cumulative())
+        out.update(self.spiral.cumulative())
         return out
 
     # ----------------------------------------------------------------------- stocks
@@ -71,12 +87,13 @@ class Observer:
         }
 
     def _stocks(self) -> dict[str, float]:
-        svc = self.svc
-        case_posts = sum(1 for p in svc.posts if p.role == "case_holding")
+        cases, staff = self.caseload, self.staff
+        now = self.ctx.env.now
+        case_posts = sum(1 for p in staff.posts if p.role == "case_holding")
         holders_fte = 0.0
         cases_held = 0
         per_fte = []
-        for w in svc.holders.values():
+        for w in cases.holders.values():
             n = len(w.cases)
             if n:
                 holders_fte += w.fte
@@ -88,43 +105,41 @@ class Observer:
             if per_fte
             else 0.0
         )
-        agency_cover = sum(w.fte for w in svc.agency.values() if w.post is not None)
-        vacancies = svc.n_vacant
-        employed = svc.employed_fte
-        agency = svc.agency_fte
+        agency_cover = sum(w.fte for w in staff.agency.values() if w.post is not None)
+        vacancies = staff.n_vacant
+        employed = staff.employed_fte
+        agency = staff.agency_fte
         return {
-            "posts": svc.n_posts,
+            "posts": staff.n_posts,
             "posts_case_holding": case_posts,
-            "posts_non_case_holding": svc.n_posts - case_posts,
-            "employed_headcount": len(svc.employees),
+            "posts_non_case_holding": staff.n_posts - case_posts,
+            "employed_headcount": len(staff.employees),
             "employed_fte": employed,
-            "newly_qualified_in_asye": sum(
-                1 for w in svc.employees.values() if w.nq_until > svc.env.now
-            ),
-            "in_notice": sum(1 for w in svc.employees.values() if w.notice_day is not None),
+            "newly_qualified_in_asye": sum(1 for w in staff.employees.values() if w.nq_until > now),
+            "in_notice": sum(1 for w in staff.employees.values() if w.notice_day is not None),
             "agency_fte": agency,
             "agency_covering_vacancies_fte": agency_cover,
             "agency_extra_fte": agency - agency_cover,
             "vacancies": vacancies,
-            "vacancies_uncovered": svc.n_uncovered,
+            "vacancies_uncovered": staff.n_uncovered,
             # Fractions, named so: the annual table's vacancy_rate_fte and agency_rate_fte
             # are percentages, as DfE publishes them.
             "vacancy_fraction": vacancies / (vacancies + employed) if vacancies + employed else 0.0,
             "agency_fraction": agency / (agency + employed) if agency + employed else 0.0,
             "case_holders_fte": holders_fte,
-            "cases_open": svc.open_cases,
+            "cases_open": cases.open_cases,
             "cases_held": cases_held,
-            "cases_waiting": svc.n_waiting,
+            "cases_waiting": cases.n_waiting,
             "caseload_mean": mean,
             "caseload_sd": spread,
-            "pressure": svc.service_pressure(),
-            "admin_share": svc.admin_share(),
+            "pressure": cases.service_pressure(),
+            "admin_share": cases.admin_share(),
         }
 
     # ------------------------------------------------------------------------- money
     def _costs(self, flows: dict[str, float], start: float, end: float) -> dict[str, float]:
-        svc = self.svc
-        c = svc.p.costs
+        ctx = self.ctx
+        c = ctx.in_force.costs
         employed_day = (
             (c.salary_gbp_per_year + c.retention_supplement_gbp_per_year)
             * (1 + c.on_cost_share)
@@ -132,8 +147,8 @@ class Observer:
         )
         agency_day = c.agency_day_rate_gbp * c.working_days_per_year / DAYS_PER_YEAR
         policy = flows["policy_cost_gbp"]
-        for pol in svc.scenario.policies:
-            begin = max(svc.calendar.day(pol.date), 0.0)
+        for pol in ctx.scenario.policies:
+            begin = max(ctx.calendar.day(pol.date), 0.0)
             overlap = max(0.0, end - max(start, begin))
             policy += pol.cost_gbp_per_year * overlap / DAYS_PER_YEAR
         out = {
@@ -150,38 +165,19 @@ class Observer:
     # -------------------------------------------------------------------------- rows
     def record_month(self, month_end: dt.date) -> None:
         """Append the row of the month ending ``month_end``."""
-        svc = self.svc
-        now = svc.env.now
+        ctx = self.ctx
+        now = ctx.env.now
         cum = self._cumulative()
         flows = {k: cum[k] - self._last_month[k] for k in cum}
         days = now - self._month_start
-        row: dict = {
+        row: Row = {
             "month": month_end.strftime("%Y-%m"),
-            "period_start": svc.calendar.date(self._month_start).isoformat(),
+            "period_start": ctx.calendar.date(self._month_start).isoformat(),
             "period_end": month_end.isoformat(),
             "days": days,
         }
         row.update(self._stocks())
-        for name in (
-            "starters_headcount",
-            "starters_fte",
-            "newly_qualified_starters",
-            "leavers_headcount",
-            "leavers_fte",
-            "leavers_resigned",
-            "leavers_retired",
-            "notices_given",
-            "agency_starts",
-            "agency_ends",
-            "campaigns_started",
-            "hires_accepted",
-            "cases_arrived",
-            "cases_closed",
-            "cases_stepped_down",
-            "cases_first_allocated",
-            "cases_waited",
-            "sw_changes",
-        ):
+        for name in _COUNTS:
             row[name] = flows[name]
         row.update(
             {
@@ -194,22 +190,21 @@ class Observer:
                 "cases_waiting_mean": flows["waiting_case_days"] / days if days else 0.0,
             }
         )
-        row.update(svc.spiral_month_row(flows))
+        row.update(self.spiral.month_row(flows))
         row.update(self._costs(flows, self._month_start, now))
-        self.monthly.append(row)
+        self.monthly.append(_registered(row, self._monthly_names))
         self._last_month = cum
         self._month_start = now
 
     def record_snapshot(self, census: dt.date) -> None:
         """Append the DfE-style row for the year ending on 30 September ``census``."""
-        svc = self.svc
-        now = svc.env.now
+        now = self.ctx.env.now
         cum = self._cumulative()
         flows = {k: cum[k] - self._last_year[k] for k in cum}
         s = self._stocks()
         inpost, agency, vac = s["employed_fte"], s["agency_fte"], s["vacancies"]
         cover = s["agency_covering_vacancies_fte"]
-        row = {
+        row: Row = {
             "time_period": census.year,
             "census_date": census.isoformat(),
             "days_in_period": now - self._year_start,
@@ -221,7 +216,7 @@ class Observer:
             "leavers_headcount": flows["leavers_headcount"],
             "turnover_rate_fte": _pct(flows["leavers_fte"], inpost),
             "agency_fte": agency,
-            "agency_headcount": len(svc.agency),
+            "agency_headcount": len(self.staff.agency),
             "agency_rate_fte": _pct(agency, agency + inpost),
             "agency_cover_fte": cover,
             "agency_cover_rate_fte": _pct(cover, agency),
@@ -231,7 +226,7 @@ class Observer:
             "case_holders_fte": s["case_holders_fte"],
             "cases": s["cases_held"],
             "caseload_fte": s["caseload_mean"],
-            "absence_rate_fte": 100.0 * svc.p.capacity.absence_rate,
+            "absence_rate_fte": 100.0 * self.ctx.in_force.capacity.absence_rate,
             "children_3plus_sw_pct": self._children_3plus_pct(now),
             "cases_unallocated": s["cases_waiting"],
             "wait_days_mean": flows["wait_days_total"] / flows["cases_first_allocated"]
@@ -242,9 +237,9 @@ class Observer:
             "sw_changes": flows["sw_changes"],
             "pressure": s["pressure"],
         }
-        row.update(svc.spiral_snapshot_row(flows))
+        row.update(self.spiral.snapshot_row(flows))
         row.update(self._costs(flows, self._year_start, now))
-        self.annual.append(row)
+        self.annual.append(_registered(row, self._annual_names))
         self._last_year = cum
         self._year_start = now
 
@@ -255,14 +250,14 @@ class Observer:
         DfE's published measure counts children looked after on 31 March over the year to
         31 March; ours counts every case of every type open in the year to 30 September.
         """
-        svc = self.svc
+        cases = self.caseload
         start = now - DAYS_PER_YEAR
-        svc.closed_recent = [c for c in svc.closed_recent if c.close_day >= start]
+        closed = cases.closed_since(start)
         children = 0
         three_plus = 0
-        open_cases = [c for w in svc.holders.values() for c in w.cases]
-        open_cases.extend(c for c in svc.waiting if not c.closed)
-        for case in (*svc.closed_recent, *open_cases):
+        open_cases = [c for w in cases.holders.values() for c in w.cases]
+        open_cases.extend(c for c in cases.waiting if not c.closed)
+        for case in (*closed, *open_cases):
             days = case.alloc_days
             if not days:
                 continue
@@ -280,6 +275,16 @@ class Observer:
             if workers >= 3:
                 three_plus += 1
         return _pct(three_plus, children)
+
+
+def _registered(values: Row, names: tuple[str, ...]) -> Row:
+    """``values`` as a row of the registered columns ``names``, in their order; an
+    unregistered or missing column is a programming error."""
+    row = {name: values[name] for name in names}
+    if len(row) != len(values):
+        unregistered = sorted(set(values) - set(names))
+        raise RuntimeError(f"columns not in staffsim.model.registry: {unregistered}")
+    return row
 
 
 def _pct(numerator: float, denominator: float) -> float:

@@ -9,12 +9,19 @@ x f(x) / mean) times an independent U(0, 1), which has exactly that density.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
 from staffsim.scenario.distributions import Exponential, Fixed, Gamma, Lognormal, Uniform
 
-__all__ = ["Sampler", "residual_sampler", "sampler"]
+__all__ = ["Dist", "Sampler", "poisson_at_least_one", "residual_sampler", "sampler"]
+
+Dist = Fixed | Exponential | Lognormal | Gamma | Uniform
+"""A scenario's duration distribution (days)."""
+
+Draw = Callable[[int], np.ndarray]
+"""``draw(n)``: ``n`` draws at once, in days."""
 
 _BLOCK = 1024
 
@@ -24,13 +31,14 @@ class Sampler:
 
     __slots__ = ("_block", "_draw", "_i", "_n", "dist", "mean_days")
 
-    def __init__(self, draw, mean_days: float) -> None:
+    def __init__(self, draw: Draw, mean_days: float) -> None:
         self._draw = draw
         self._block: list[float] = []
         self._i = 0
         self._n = 0
         self.mean_days = mean_days
-        self.dist = None
+        self.dist: Dist | None = None
+        """The distribution drawn from, when the sampler's owner records it."""
 
     def __call__(self) -> float:
         """Next draw in days."""
@@ -43,7 +51,7 @@ class Sampler:
         return value
 
 
-def sampler(dist, rng: np.random.Generator) -> Sampler:
+def sampler(dist: Dist, rng: np.random.Generator) -> Sampler:
     """A sampler of ``dist`` drawing from ``rng``."""
     if isinstance(dist, Fixed):
         days = float(dist.days)
@@ -63,7 +71,7 @@ def sampler(dist, rng: np.random.Generator) -> Sampler:
     raise TypeError(f"unknown distribution {dist!r}")
 
 
-def residual_sampler(dist, rng: np.random.Generator) -> Sampler:
+def residual_sampler(dist: Dist, rng: np.random.Generator) -> Sampler:
     """A sampler of the remaining duration of ``dist`` seen in progress at a random time."""
     if isinstance(dist, Fixed):
         days = float(dist.days)

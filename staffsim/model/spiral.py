@@ -23,23 +23,43 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Generator
+from typing import Any
 
-from simpy.events import Timeout
+from simpy.events import Event, Timeout
 
+from staffsim.model.calendar import DAYS_PER_YEAR
+from staffsim.model.caseload import Caseload
+from staffsim.model.context import Context
+from staffsim.model.engine import ScheduledCall, payload
 from staffsim.model.entities import CASE_HOLDING, Worker
-from staffsim.model.service import DAYS_PER_YEAR, Service
+from staffsim.model.interfaces import LoopReactions
+from staffsim.model.registry import Row
+from staffsim.model.staff import Staff
 from staffsim.scenario.schema import Scenario
-from staffsim.scenario.spiral import RATINGS
+from staffsim.scenario.spiral import RATINGS, Rating
 
-__all__ = ["Spiral"]
+__all__ = ["NoSpiral", "Spiral"]
 
 
 class Spiral:
-    """The state of the spiral's loops for one service."""
+    """The state of the spiral's loops for one service.
 
-    def __init__(self, svc: Service) -> None:
-        self.svc = svc
-        p = svc.p
+    It reads the cases and workers (``caseload``, ``staff``) and acts on the others through
+    ``reactions``: a hazard to recompute when blame begins or ends, the agency price when
+    the reputation moves.
+    """
+
+    reports = True
+
+    def __init__(
+        self, ctx: Context, caseload: Caseload, staff: Staff, reactions: LoopReactions
+    ) -> None:
+        self.ctx = ctx
+        self.caseload = caseload
+        self.staff = staff
+        self.reactions = reactions
+        p = ctx.in_force
         self.culture_start = p.culture.just_culture
         self.culture_from_day = 0.0
         self.culture_target = p.culture.target
@@ -63,37 +83,37 @@ class Spiral:
         self.last_review = 0.0
         self.changes_at_review = 0
         self.counts = {"incidents": 0, "incidents_press": 0, "inspections": 0}
-        self.rng_clock = svc.streams.exponential("incidents.clock")
-        self.rng_incident = svc.streams.uniform("incidents.detail")
+        self.rng_clock = ctx.streams.exponential("incidents.clock")
+        self.rng_incident = ctx.streams.uniform("incidents.detail")
         self.next_inspection = self._first_inspection_day()
 
     # ------------------------------------------------------------------------ start
-    def start(self) -> None:
+    def start(self, next_review: float) -> None:
         """Work out the starting supervision and quality, then start inspections and
-        incidents (called once the initial workforce and cases are in place)."""
-        svc = self.svc
+        the incidents due before ``next_review`` (called once the initial workforce and
+        cases are in place)."""
         self._update_supervision()
         self.quality = self._quality_target()
         self.quality_history.append((0.0, self.quality))
-        self.changes_at_review = svc.n_sw_changes
+        self.changes_at_review = self.caseload.n_sw_changes
         self.incident_clock = self.rng_clock()
-        self._schedule_incidents(0.0, svc.next_review)
-        svc.env.process(self._inspections())
+        self._schedule_incidents(0.0, next_review)
+        self.ctx.env.process(self._inspections())
 
     def _first_inspection_day(self) -> float:
-        svc = self.svc
-        ins = svc.p.inspection
+        ctx = self.ctx
+        ins = ctx.in_force.inspection
         interval = ins.interval_days[ins.current_rating]
         if ins.last_inspection_date is None:
             due = interval / 2
         else:
-            due = svc.calendar.day(ins.last_inspection_date) + interval
+            due = ctx.calendar.day(ins.last_inspection_date) + interval
         return max(due, 0.0)
 
     # ----------------------------------------------------------------- multipliers
     def resignation_multiplier(self, worker: Worker, now: float) -> float:
         """Product of the spiral's multipliers on ``worker``'s resignation hazard."""
-        eff = self.svc.p.effects
+        eff = self.ctx.in_force.effects
         post = worker.post
         if post is not None and post.team < 0:
             # senior and other roles outside the teams: the service's supervision as a whole
@@ -114,14 +134,14 @@ class Spiral:
         return m
 
     def applicant_multiplier(self) -> float:
-        return self.svc.p.effects.reputation_on_applicants(self.reputation)
+        return self.ctx.in_force.effects.reputation_on_applicants(self.reputation)
 
     def agency_availability_multiplier(self) -> float:
-        return self.svc.p.effects.reputation_on_agency_availability(self.reputation)
+        return self.ctx.in_force.effects.reputation_on_agency_availability(self.reputation)
 
     def agency_market_multiplier(self) -> float:
         """The market's agency day rate over the scenario's, given the reputation."""
-        return self.svc.p.effects.reputation_on_agency_price(self.reputation)
+        return self.ctx.in_force.effects.reputation_on_agency_price(self.reputation)
 
     def team_of(self, worker: Worker) -> int:
         """The team a worker belongs to (extra agency workers are spread by id)."""
@@ -134,11 +154,10 @@ class Spiral:
     # ---------------------------------------------------------------------- review
     def review(self, now: float, next_review: float) -> None:
         """Bring every loop up to ``now`` and schedule the incidents before ``next_review``."""
-        svc = self.svc
         dt = now - self.last_review
         self._update_culture(now)
         self._update_supervision()
-        p = svc.p
+        p = self.ctx.in_force
         if dt > 0:
             target = self._quality_target(dt)
             self.quality += (target - self.quality) * -math.expm1(-dt / p.quality.smoothing_days)
@@ -154,9 +173,9 @@ class Spiral:
         while self.incident_days and self.incident_days[0] < now - window:
             self.incident_days.popleft()
         self._update_defensive(now)
-        svc.update_agency_price(now)
+        self.reactions.refresh_agency_price(now)
         self.last_review = now
-        self.changes_at_review = svc.n_sw_changes
+        self.changes_at_review = self.caseload.n_sw_changes
         self._schedule_incidents(now, next_review)
 
     def _update_culture(self, now: float) -> None:
@@ -169,14 +188,13 @@ class Spiral:
         self.culture = self.culture_start + (self.culture_target - self.culture_start) * share
 
     def _update_supervision(self) -> None:
-        svc = self.svc
-        p = svc.p
+        p = self.ctx.in_force
         teams = len(self.team_supervision)
         present = [0.0] * teams
-        for worker in svc.holders.values():
+        for worker in self.caseload.holders.values():
             present[self.team_of(worker)] += 1
         manager_present = [False] * teams
-        for post in svc.posts:
+        for post in self.staff.posts:
             filled = post.employee is not None or post.agency is not None
             if post.role != CASE_HOLDING and 0 <= post.team < teams and filled:
                 manager_present[post.team] = True
@@ -197,27 +215,27 @@ class Spiral:
         self.supervision_mean = weighted / total if total else 1.0
 
     def _quality_target(self, dt: float | None = None) -> float:
-        svc = self.svc
-        p = svc.p
+        caseload = self.caseload
+        p = self.ctx.in_force
         eff = p.effects
         novice_days = p.quality.novice_experience_years * DAYS_PER_YEAR
-        now = svc.env.now
+        now = self.ctx.env.now
         fte = novice = 0.0
-        for w in svc.holders.values():
+        for w in caseload.holders.values():
             fte += w.fte
             if w.experience_start_days + (now - w.start_day) < novice_days:
                 novice += w.fte
         novice_share = novice / fte if fte else 0.0
-        open_cases = svc.open_cases
+        open_cases = caseload.open_cases
         if dt and open_cases:
-            changes = svc.n_sw_changes - self.changes_at_review
+            changes = caseload.n_sw_changes - self.changes_at_review
             changes_per_case_year = changes / open_cases * DAYS_PER_YEAR / dt
         else:
             changes_per_case_year = self._reference_changes()
-        unallocated = svc.n_waiting / open_cases if open_cases else 0.0
+        unallocated = caseload.n_waiting / open_cases if open_cases else 0.0
         target = (
             p.quality.base_index
-            * eff.pressure_on_quality(svc.service_pressure())
+            * eff.pressure_on_quality(caseload.service_pressure())
             * eff.experience_on_quality(novice_share)
             * eff.continuity_on_quality(changes_per_case_year)
             * eff.supervision_on_quality(self.supervision_mean)
@@ -228,31 +246,29 @@ class Spiral:
     def _reference_changes(self) -> float:
         """Changes of social worker per case-year before any have been observed: the
         continuity curve's reference point (multiplier 1)."""
-        for x, y in self.svc.p.effects.continuity_on_quality.points:
+        for x, y in self.ctx.in_force.effects.continuity_on_quality.points:
             if y <= 1.0:
                 return x
         return 0.0
 
     def _update_defensive(self, now: float) -> None:
-        svc = self.svc
-        keep = svc.p.incidents.defensive_days
+        p = self.ctx.in_force
+        keep = p.incidents.defensive_days
         while self.defensive and self.defensive[0][0] <= now - keep:
             self.defensive.popleft()
         self.defensive_load = sum(b for _, b in self.defensive)
-        multiplier = svc.p.effects.defensive_on_admin(self.defensive_load)
-        extra = svc.p.capacity.admin_share * (multiplier - 1.0)
-        if extra != svc.extra_admin_share:
-            svc.extra_admin_share = extra
-            svc.refresh_all_holders(now)
+        multiplier = p.effects.defensive_on_admin(self.defensive_load)
+        extra = p.capacity.admin_share * (multiplier - 1.0)
+        if extra != self.caseload.extra_admin_share:
+            self.caseload.set_extra_admin_share(extra, now)
 
     # ------------------------------------------------------------------- incidents
     def incident_rate_per_day(self) -> float:
         """Expected serious incidents a day under the current quality and learning."""
-        svc = self.svc
-        p = svc.p
+        p = self.ctx.in_force
         eff = p.effects
         return (
-            svc.open_cases
+            self.caseload.open_cases
             / 1000.0
             * p.incidents.rate_per_1000_cases_per_year
             / DAYS_PER_YEAR
@@ -269,13 +285,13 @@ class Spiral:
                 self.incident_clock -= rate * (until - t)
                 return
             t += wait
-            Timeout(self.svc.env, t - now).callbacks.append(self._on_incident)
+            Timeout(self.ctx.env, t - now).callbacks.append(self._on_incident)
             self.incident_clock = self.rng_clock()
 
-    def _on_incident(self, event: Timeout) -> None:
-        svc = self.svc
-        now = svc.env.now
-        p = svc.p
+    def _on_incident(self, event: Event | None) -> None:
+        ctx = self.ctx
+        now = ctx.env.now
+        p = ctx.in_force
         eff = p.effects
         u_worker = self.rng_incident()
         u_press = self.rng_incident()
@@ -288,9 +304,9 @@ class Spiral:
             )
         self._update_culture(now)
         blame = 1.0 - self.culture
-        holders = list(svc.holders.values())
+        holders = list(self.caseload.holders.values())
         involved = holders[int(u_worker * len(holders))] if holders else None
-        svc.log(
+        ctx.log(
             "incident",
             worker=None if involved is None else involved.id,
             press=u_press < p.incidents.press_share,
@@ -309,39 +325,36 @@ class Spiral:
         if blame > 0 and (
             eff.blame_on_resignation.enabled or eff.blame_on_team_resignation.enabled
         ):
-            from staffsim.model.attrition import update_clock
-
             for worker in holders:
                 if not worker.is_agency and self.team_of(worker) == team:
-                    update_clock(svc, worker, now)
-            svc.schedule(p.incidents.blame_days, self._on_blame_over, team)
+                    self.reactions.refresh_hazard(worker, now)
+            ctx.schedule(p.incidents.blame_days, self._on_blame_over, team)
 
-    def _on_blame_over(self, event: Timeout) -> None:
-        from staffsim.model.attrition import update_clock
-
-        svc = self.svc
-        now = svc.env.now
-        for worker in list(svc.holders.values()):
-            if not worker.is_agency and self.team_of(worker) == event.value:
-                update_clock(svc, worker, now)
+    def _on_blame_over(self, event: ScheduledCall) -> None:
+        team: int = payload(event)
+        now = self.ctx.env.now
+        for worker in list(self.caseload.holders.values()):
+            if not worker.is_agency and self.team_of(worker) == team:
+                self.reactions.refresh_hazard(worker, now)
 
     # ------------------------------------------------------------------ inspections
-    def _inspections(self):
-        env = self.svc.env
+    def _inspections(self) -> Generator[Event, Any, None]:
+        env = self.ctx.env
         while True:
             if self.next_inspection > env.now:
                 yield env.timeout(self.next_inspection - env.now)
             self.inspect(env.now)
 
-    def inspect(self, now: float) -> str:
+    def inspect(self, now: float) -> Rating:
         """Judge the service on recent practice and incidents; returns the rating."""
-        p = self.svc.p.inspection
+        p = self.ctx.in_force.inspection
         start = now - p.window_days
         recent = [q for day, q in self.quality_history if day >= start] or [self.quality]
         incidents = sum(1 for day in self.incident_days if day >= start)
-        open_cases = max(self.svc.open_cases, 1)
+        open_cases = max(self.caseload.open_cases, 1)
         per_1000_cases_year = incidents / open_cases * 1000.0 * DAYS_PER_YEAR / p.window_days
         score = sum(recent) / len(recent) - p.incident_penalty * per_1000_cases_year
+        rating: Rating
         if score >= p.outstanding_from:
             rating = "outstanding"
         elif score >= p.good_from:
@@ -353,14 +366,16 @@ class Spiral:
         self.rating = rating
         self.counts["inspections"] += 1
         self.next_inspection = now + p.interval_days[rating]
-        self.svc.log("inspection", rating=rating, score=round(score, 6))
+        self.ctx.log("inspection", rating=rating, score=round(score, 6))
         return rating
 
     # ----------------------------------------------------------------- observers
     def cumulative(self) -> dict[str, float]:
+        """The loops' cumulative counters (incidents, press incidents, inspections)."""
         return dict(self.counts)
 
-    def month_row(self, flows: dict[str, float]) -> dict[str, float]:
+    def month_row(self, flows: dict[str, float]) -> Row:
+        """The loops' columns of a monthly row (``flows``: the month's counter changes)."""
         return {
             "incidents": flows["incidents"],
             "incidents_press": flows["incidents_press"],
@@ -374,7 +389,8 @@ class Spiral:
             "defensive_load": self.defensive_load,
         }
 
-    def snapshot_row(self) -> dict:
+    def snapshot_row(self, flows: dict[str, float]) -> Row:
+        """The loops' columns of a 30 September row (``flows``: the year's changes)."""
         return {
             "quality_index": self.quality,
             "reputation": self.reputation,
@@ -382,11 +398,13 @@ class Spiral:
             "supervision_ratio": self.supervision_mean,
             "ofsted_rating": self.rating,
             "ofsted_rating_score": RATINGS.index(self.rating) + 1.0,
+            "incidents": flows["incidents"],
+            "inspections": flows["inspections"],
         }
 
     def policy_changed(self, old: Scenario, new: Scenario) -> None:
         """Follow a policy: a new culture target starts its ramp from today's culture."""
-        now = self.svc.env.now
+        now = self.ctx.env.now
         if new.culture != old.culture:
             self._update_culture(now)
             self.culture_start = self.culture
@@ -399,3 +417,50 @@ class Spiral:
             self.team_supervision = [1.0] * new.establishment.teams
             self.team_resignation = [1.0] * new.establishment.teams
         self._update_supervision()
+
+
+class NoSpiral:
+    """The spiral's loops switched off: the same shape as :class:`Spiral`, changing nothing.
+
+    Every multiplier is 1, there are no incidents or inspections, and the records have no
+    ``spiral`` columns: the model as it was before the loops were built.
+    """
+
+    reports = False
+
+    def start(self, next_review: float) -> None:
+        """Nothing to start."""
+
+    def review(self, now: float, next_review: float) -> None:
+        """Nothing to bring up to date."""
+
+    def resignation_multiplier(self, worker: Worker, now: float) -> float:
+        """No effect on resignations."""
+        return 1.0
+
+    def applicant_multiplier(self) -> float:
+        """No effect on applicants."""
+        return 1.0
+
+    def agency_availability_multiplier(self) -> float:
+        """No effect on agency availability."""
+        return 1.0
+
+    def agency_market_multiplier(self) -> float:
+        """No effect on the agency market's rate."""
+        return 1.0
+
+    def cumulative(self) -> dict[str, float]:
+        """No counters."""
+        return {}
+
+    def month_row(self, flows: dict[str, float]) -> Row:
+        """No columns."""
+        return {}
+
+    def snapshot_row(self, flows: dict[str, float]) -> Row:
+        """No columns."""
+        return {}
+
+    def policy_changed(self, old: Scenario, new: Scenario) -> None:
+        """Nothing follows a policy."""

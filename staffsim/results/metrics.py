@@ -1,6 +1,7 @@
 """The metric registry: what each compared metric means, its unit and which way is better.
 
-A metric is a column of ``annual.csv``. Its direction is declared once, here, so that a
+A metric is a column of ``annual.csv`` (registered, with its unit and definition, in
+:mod:`staffsim.model.registry`). Its direction is declared once, here, so that a
 comparison's ``p_better`` (the share of replications in which an option did better) and the
 replication-precision rule (``--precision``) read the same definition everywhere. Headline
 metrics are the ones a run must estimate precisely before ``--precision`` is satisfied; they
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+from staffsim.model.registry import ANNUAL
 
 __all__ = ["KEY_METRICS", "METRICS", "Metric", "get_metric", "headline_metrics"]
 
@@ -31,80 +34,27 @@ class Metric:
         return option < base if self.better == "lower" else option > base
 
 
+def _metric(name: str, better: Literal["lower", "higher"], headline: bool = False) -> Metric:
+    """The metric of the registered ``annual.csv`` column ``name`` (its unit and definition
+    come from the model's column registry)."""
+    column = _ANNUAL[name]
+    return Metric(name, column.definition, column.unit, better, headline)
+
+
+_ANNUAL = {c.name: c for c in ANNUAL}
+
 _REGISTERED = (
-    Metric(
-        "vacancy_rate_fte",
-        "Vacant posts as a share of vacant plus employed FTE on 30 September (DfE definition).",
-        "%",
-        "lower",
-        headline=True,
-    ),
-    Metric(
-        "agency_rate_fte",
-        "Agency FTE as a share of agency plus employed FTE on 30 September (DfE definition).",
-        "%",
-        "lower",
-        headline=True,
-    ),
-    Metric(
-        "turnover_rate_fte",
-        "Employed FTE who left in the year to 30 September over FTE in post on the day.",
-        "%",
-        "lower",
-        headline=True,
-    ),
-    Metric(
-        "caseload_fte",
-        "Cases held per FTE of case holders on 30 September.",
-        "cases/FTE",
-        "lower",
-        headline=True,
-    ),
-    Metric(
-        "children_3plus_sw_pct",
-        "Children with a case open in the year to 30 September who had 3 or more social "
-        "workers in that year.",
-        "%",
-        "lower",
-    ),
-    Metric(
-        "cases_unallocated",
-        "Cases waiting for a social worker on 30 September.",
-        "cases",
-        "lower",
-    ),
-    Metric(
-        "wait_days_mean",
-        "Mean days from arrival to first allocation of the cases allocated in the year.",
-        "days",
-        "lower",
-    ),
-    Metric(
-        "total_cost_gbp",
-        "Employed pay, agency spend, recruitment, newly qualified support and policy costs "
-        "in the year to 30 September.",
-        "GBP",
-        "lower",
-        headline=True,
-    ),
-    Metric(
-        "agency_spend_gbp",
-        "Spend on agency workers in the year to 30 September.",
-        "GBP",
-        "lower",
-    ),
-    Metric(
-        "sw_changes",
-        "Changes of social worker for a child (reallocations) in the year to 30 September.",
-        "changes",
-        "lower",
-    ),
-    Metric(
-        "pressure",
-        "Direct-work hours the open cases need over the hours case holders have, on 30 September.",
-        "ratio",
-        "lower",
-    ),
+    _metric("vacancy_rate_fte", "lower", headline=True),
+    _metric("agency_rate_fte", "lower", headline=True),
+    _metric("turnover_rate_fte", "lower", headline=True),
+    _metric("caseload_fte", "lower", headline=True),
+    _metric("children_3plus_sw_pct", "lower"),
+    _metric("cases_unallocated", "lower"),
+    _metric("wait_days_mean", "lower"),
+    _metric("total_cost_gbp", "lower", headline=True),
+    _metric("agency_spend_gbp", "lower"),
+    _metric("sw_changes", "lower"),
+    _metric("pressure", "lower"),
 )
 
 METRICS: dict[str, Metric] = {m.name: m for m in _REGISTERED}

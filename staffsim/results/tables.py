@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from staffsim.model.registry import MONTHLY, PERIOD
+
 __all__ = [
     "ALL_PERIODS",
     "KEY_COLUMNS",
@@ -40,8 +42,9 @@ __all__ = [
 KEY_COLUMNS = ("scenario", "replication")
 """The columns that identify a replication in every table."""
 
-MONTH_COLUMNS = ("month", "period_start", "period_end", "days")
-"""The columns that identify a month (``days`` is its length, shorter for a last part month)."""
+MONTH_COLUMNS = tuple(c.name for c in MONTHLY if c.group == PERIOD)
+"""The columns that identify a month (``days`` is its length, shorter for a last part month),
+as registered in :mod:`staffsim.model.registry`."""
 
 MONTHLY_TIDY_COLUMNS = (*KEY_COLUMNS, *MONTH_COLUMNS, "metric", "value")
 """The columns of the tidy monthly table."""
