@@ -87,8 +87,8 @@ def test_docs_define_the_registered_columns() -> None:
     """docs/outputs.md defines each registered column with the registry's definition and
     unit, in the registry's order."""
     text = DOCS.read_text(encoding="utf-8")
-    annual = text.split("## `annual.csv`")[1].split("## Monthly table")[0]
-    monthly = text.split("## Monthly table")[1].split("## `manifest.json`")[0]
+    annual = text.split("## `annual.csv`")[1].split("\n## ")[0]
+    monthly = text.split("## Monthly table")[1].split("\n## ")[0]
     key_columns = set(tables.KEY_COLUMNS) | {"metric", "value"}
     documented_annual = [r for r in _documented(annual) if r[0] not in key_columns]
     documented_monthly = [r for r in _documented(monthly) if r[0] not in key_columns]

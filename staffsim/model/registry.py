@@ -120,8 +120,20 @@ MONTHLY: tuple[Column, ...] = (
     ),
     Column("vacancies", STOCK, "posts", "funded posts with no employee"),
     Column("vacancies_uncovered", STOCK, "posts", "vacant posts with no agency worker either"),
-    Column("vacancy_fraction", STOCK, "fraction", "`vacancies` / (`vacancies` + `employed_fte`)"),
-    Column("agency_fraction", STOCK, "fraction", "`agency_fte` / (`agency_fte` + `employed_fte`)"),
+    Column(
+        "vacancy_fraction",
+        STOCK,
+        "fraction",
+        "`vacancies` / (`vacancies` + `employed_fte`), a fraction (`vacancy_rate_fte` in"
+        " `annual.csv` is the same measure on 30 September, in percent)",
+    ),
+    Column(
+        "agency_fraction",
+        STOCK,
+        "fraction",
+        "`agency_fte` / (`agency_fte` + `employed_fte`), a fraction (`agency_rate_fte` in"
+        " `annual.csv` is the same measure on 30 September, in percent)",
+    ),
     Column("case_holders_fte", STOCK, "FTE", "workers holding at least one case, agency included"),
     Column("cases_open", STOCK, "cases", "open cases, allocated or waiting"),
     Column("cases_held", STOCK, "cases", "open cases allocated to a worker"),
