@@ -20,6 +20,7 @@ or code is matched case-insensitively, ignoring punctuation and ``&`` for ``and`
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import functools
@@ -130,10 +131,8 @@ class _Identity:
         return max(self.years)
 
     def name(self, year: int | None = None) -> str:
-        rows = _councils()
         year = self.last_year if year is None or year not in self.years else year
-        code = self.years[year]
-        return str(rows[(rows.new_la_code == code) & (rows.time_period == year)].la_name.iloc[0])
+        return str(_row(self.years[year], year).la_name)
 
 
 @functools.cache
@@ -245,9 +244,14 @@ class CouncilReturn:
         return tuple(self.code.split(" / "))
 
 
-def _relations(relation: str, column: str, codes: Iterable[str]) -> pd.DataFrame:
+@functools.cache
+def _relations_cached(relation: str, column: str, codes: tuple[str, ...]) -> pd.DataFrame:
     cross = _crosswalk()
     return cross[(cross.relation == relation) & cross[column].isin(list(codes))]
+
+
+def _relations(relation: str, column: str, codes: Iterable[str]) -> pd.DataFrame:
+    return _relations_cached(relation, column, tuple(codes))
 
 
 def _flag(year: int) -> str:
@@ -362,20 +366,26 @@ def find_council(query: str, year: int) -> CouncilReturn:
     )
 
 
+@functools.cache
+def _rows_by_key() -> dict[tuple[str, int], pd.Series]:
+    return {(r.new_la_code, int(r.time_period)): r for _, r in _councils().iterrows()}
+
+
 def _row(code: str, year: int) -> pd.Series:
-    rows = _councils()
-    return rows[(rows.new_la_code == code) & (rows.time_period == year)].iloc[0]
+    return _rows_by_key()[(code, year)]
+
+
+@functools.cache
+def _raw_rows() -> dict[tuple[str, int], dict[str, str]]:
+    raw = _raw()
+    raw = raw[raw.geographic_level == "Local authority"]
+    return {(r["new_la_code"], int(r["time_period"])): r for r in raw.to_dict("records")}
 
 
 def raw_cell(code: str, year: int, column: str) -> str | None:
     """The cell as published (text, a suppression code kept), or None if no such row."""
-    raw = _raw()
-    part = raw[
-        (raw.geographic_level == "Local authority")
-        & (raw.new_la_code == code)
-        & (raw.time_period == year)
-    ]
-    return None if part.empty else str(part[column].iloc[0])
+    row = _raw_rows().get((code, year))
+    return None if row is None else str(row[column])
 
 
 # ------------------------------------------------------------------------- figures
@@ -459,6 +469,11 @@ def published_figure(
 
 
 # ----------------------------------------------------------------------- judgements
+@functools.cache
+def _history() -> pd.DataFrame:
+    return data.ofsted_history()
+
+
 @dataclass(frozen=True)
 class Judgement:
     """An Ofsted ILACS overall effectiveness judgement."""
@@ -480,6 +495,23 @@ def _ofsted_codes(codes: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+@functools.cache
+def _judgements_by_code() -> dict[str, list[Judgement]]:
+    out: dict[str, list[Judgement]] = {}
+    for row in _history().itertuples():
+        out.setdefault(row.la_code, []).append(
+            Judgement(
+                rating=str(row.rating),
+                inspection_date=row.inspection_date.date(),
+                publication_date=row.publication_date.date(),
+                inspection_type=str(row.inspection_type),
+                ofsted_code=str(row.la_code),
+                ofsted_name=str(row.la_name),
+            )
+        )
+    return out
+
+
 def latest_judgement(ret: CouncilReturn, on_or_before: dt.date | None) -> Judgement | None:
     """The latest ILACS judgement of the return's council(s) inspected on or before the day
     (None: the latest in the file).
@@ -487,28 +519,20 @@ def latest_judgement(ret: CouncilReturn, on_or_before: dt.date | None) -> Judgem
     A joint return takes the latest of its councils'; a council with none yet takes the
     latest of the councils it replaced (``predecessor=True``); None if neither has one.
     """
-    history = data.ofsted_history()
-    if on_or_before is not None:
-        history = history[history.inspection_date <= pd.Timestamp(on_or_before)]
     ident = _identity_of(ret.code)
     codes = ident.codes if ident is not None else (ret.code,)
-    tries = [(_ofsted_codes(codes), False)]
     before = _relations("replaced_by", "other_code", codes)
-    tries.append((_ofsted_codes(before.code), True))
-    for ofsted_codes, predecessor in tries:
-        part = history[history.la_code.isin(ofsted_codes)]
-        if part.empty:
-            continue
-        last = part.sort_values("inspection_date").iloc[-1]
-        return Judgement(
-            rating=str(last.rating),
-            inspection_date=last.inspection_date.date(),
-            publication_date=last.publication_date.date(),
-            inspection_type=str(last.inspection_type),
-            ofsted_code=str(last.la_code),
-            ofsted_name=str(last.la_name),
-            predecessor=predecessor,
-        )
+    by_code = _judgements_by_code()
+    for ofsted_codes, predecessor in ((codes, False), (tuple(before.code), True)):
+        found = [
+            j
+            for code in _ofsted_codes(ofsted_codes)
+            for j in by_code.get(code, ())
+            if on_or_before is None or j.inspection_date <= on_or_before
+        ]
+        if found:
+            latest = max(found, key=lambda j: j.inspection_date)
+            return dataclasses.replace(latest, predecessor=predecessor)
     return None
 
 

@@ -24,6 +24,7 @@ values and their sources; the command line writes it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import textwrap
@@ -45,6 +46,8 @@ OFSTED_FILE = data.OFSTED_FILE
 ENGLAND = "England derivation"
 """Marks a value taken from the England derivation (scripts/derive_england_2025.py)."""
 WIDTH = 100
+CAP_HEADROOM = 1.15
+"""The cap is at least this multiple of the council's own mean caseload (in case units)."""
 
 
 @dataclass
@@ -110,7 +113,7 @@ class _Lines:
         path = f"{self._section}.{key}" if self._section else key
         self.comment(source, indent)
         self.lines.append(" " * indent + f"{key}: {_yaml(value)}")
-        self.values[path] = value
+        self.values[path] = float(value) if isinstance(value, float) else value
         self.sources[path] = source
 
 
@@ -120,6 +123,7 @@ def _yaml(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_yaml(v)}" for k, v in value.items()) + "}"
     if isinstance(value, float):
+        value = float(value)  # numpy floats print as np.float64(...)
         return repr(round(value, 6)) if not value.is_integer() else str(int(value))
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -162,6 +166,17 @@ def _figures(ret: councils.CouncilReturn) -> dict[str, councils.Figure]:
     return out
 
 
+@functools.cache
+def _national(year: int) -> pd.Series:
+    return data.national(year)
+
+
+@functools.cache
+def _defaults() -> Scenario:
+    return Scenario()
+
+
+@functools.cache
 def _highest_caseload(year: int) -> tuple[float, str]:
     table = data.published_indicators()
     rows = table[(table.geographic_level == "Local authority") & (table.time_period == year)]
@@ -206,7 +221,7 @@ def council_scenario(query: str, year: int, horizon_years: float = 5.0) -> Counc
     vac, agency = fig["vacancy_fte"].value, fig["agency_fte"].value
     cover = min(fig["agency_cover_fte"].value, agency)
     holders, cases = fig["case_holders_fte"].value, fig["cases"].value
-    national = data.national(ret.year)
+    national = _national(ret.year)
     england_per_head = national.inpost_fte / national.inpost_headcount
     per_head = fte / heads if heads > 0 else england_per_head
     per_head = min(per_head, 1.0)
@@ -237,15 +252,48 @@ def council_scenario(query: str, year: int, horizon_years: float = 5.0) -> Counc
     )
     if other_vacant > posts - case_posts:  # too few other posts to hold the rest
         case_vacant, other_vacant = vacancies - (posts - case_posts), posts - case_posts
+
+    refit = ""
+
+    def holders_at(c: int, k: int) -> float:  # case-holder FTE at the start, expected
+        return (c - k) * per_head + min(k, covering) + extra
+
+    if abs(holders_at(case_posts, case_vacant) - holders) > max(per_head, 1.0):
+        # The row does not fit the England split (e.g. more agency workers covering
+        # vacancies than case holders): the posts and split nearest it that do.
+        best = min(
+            (
+                (abs(holders_at(c, k) - holders), abs(k - case_vacant), c, k)
+                for k in range(0, vacancies + 1)
+                for c in range(max(k, 1), posts + 1)
+                if posts - c >= vacancies - k
+            ),
+            default=None,
+        )
+        if best is not None:
+            _, _, case_posts, case_vacant = best
+            refit = (
+                f"; the row does not fit that split, so {case_posts} posts with {case_vacant} "
+                f"vacant, the nearest that give the published case holders "
+                f"({holders_at(case_posts, case_vacant):.1f} FTE)"
+            )
+            other_vacant = vacancies - case_vacant
+            notes.append(
+                f"the published case holders ({_num(holders)} FTE) do not fit the England "
+                f"split of posts and vacancies: {case_posts} case-holding posts with "
+                f"{case_vacant} vacant give {holders_at(case_posts, case_vacant):.1f} FTE"
+            )
     open_cases = _half_up(cases)
 
-    defaults = Scenario()
+    defaults = _defaults()
     weight, _ = derive.open_case_mix(defaults)
     mean_duration = defaults.demand.mean_duration_days
     arrivals = derive.arrivals_per_day(cases, mean_duration)
     highest, highest_name = _highest_caseload(ret.year)
     caseload = cases / holders if holders else 0.0
-    top = max(highest, caseload)
+    # headroom over the council's own mean: part-time draws and the mix of case weights
+    # leave some holders fuller than the mean, and a hard cap would queue their cases
+    top = max(highest, CAP_HEADROOM * caseload)
     cap = math.ceil(top * weight * 10) / 10
 
     judged = councils.latest_judgement(ret, start)
@@ -300,7 +348,7 @@ def council_scenario(query: str, year: int, horizon_years: float = 5.0) -> Counc
         case_posts,
         "derived: (case_holders_fte - extra agency) / ((1 - v) f + v c) = "
         f"({_num(holders)} - {extra}) / ((1 - {vacant_share:.3f}) x {per_head:.3f} + "
-        f"{vacant_share:.3f} x {covered_share:.3f}) = {case_posts_exact:.1f}; "
+        f"{vacant_share:.3f} x {covered_share:.3f}) = {case_posts_exact:.1f}{refit}; "
         + src("case_holders_fte"),
     )
     out.value(
@@ -385,8 +433,9 @@ def council_scenario(query: str, year: int, horizon_years: float = 5.0) -> Counc
         "cap_per_fte",
         cap,
         f"derived: the highest council caseload in {ret.year} ({_num(highest)}, "
-        f"{highest_name}; {ret.name}: {_num(caseload)}) x mean open-case weight {weight:.3f}, "
-        f"so that every case held on the census day is allocated; caseload " + src("caseload_fte"),
+        f"{highest_name}), or {CAP_HEADROOM:g} x {ret.name}'s {_num(caseload)} if higher, x "
+        f"mean open-case weight {weight:.3f}, so that every case held on the census day is "
+        "allocated; caseload " + src("caseload_fte"),
     )
 
     out.section("capacity")
