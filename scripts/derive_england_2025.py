@@ -57,25 +57,32 @@ from dataclasses import dataclass
 import numpy as np
 
 from staffsim import data
-from staffsim.scenario.distributions import Lognormal
+from staffsim.scenario.derive import (
+    AGENCY_ASSIGNMENT,
+    AGENCY_SEARCH_DAYS,
+    APPOINTABLE_SHARE,
+    CAMPAIGN_DAYS,
+    DAYS_PER_YEAR,
+    NOTICE_DAYS,
+    OFFER_ACCEPTANCE,
+    PART_TIME_FTE,
+    READVERTISE_GAP_DAYS,
+    RETIREMENT_RATE_PER_YEAR,
+    STARTER_NOTICE_DAYS,
+    arrivals_per_day,
+    case_holding_posts,
+    covered_share,
+    mean_completed_tenure_days,
+    open_case_mix,
+    part_time_share,
+)
+from staffsim.scenario.derive import available_hours as _available_hours
+from staffsim.scenario.derive import initial_vacancy_split as _vacancy_split
 from staffsim.scenario.schema import Scenario
 
 YEAR = 2025
-DAYS_PER_YEAR = 365.25
-WEEKS_PER_YEAR = DAYS_PER_YEAR / 7
-
-# ---------------------------------------------------------------------- assumptions
-# Values the DfE file does not give; each is stated in the scenario with its reason.
-PART_TIME_FTE = 0.55  # a typical part-time contract, three days a week or so
-RETIREMENT_RATE_PER_YEAR = 0.01  # leaving for reasons no effect changes
-NOTICE_DAYS = 28.0  # employee's notice to the council
-CAMPAIGN_DAYS = 60.0  # advert, shortlisting and interview
-READVERTISE_GAP_DAYS = 14.0  # pause before a failed campaign is run again
-STARTER_NOTICE_DAYS = 42.0  # notice the successful applicant works elsewhere
-APPOINTABLE_SHARE = 0.5
-OFFER_ACCEPTANCE = 0.8
-AGENCY_SEARCH_DAYS = 21.0
-AGENCY_ASSIGNMENT = Lognormal(mean_days=270.0, sd_days=200.0)  # months, not years
+# The assumptions (values the DfE file does not give) live in staffsim.scenario.derive, shared
+# with ``staffsim init``; each is stated in the scenario with its reason.
 RATING = "good"  # the median (and modal) latest judgement of councils on 30 September 2025
 MONTE_CARLO_VACANCIES = 200_000
 MONTE_CARLO_SEED = 2025
@@ -114,78 +121,6 @@ def _defaults(absence_rate: float) -> Scenario:
     return Scenario(inspection={"current_rating": RATING}, capacity={"absence_rate": absence_rate})
 
 
-def _open_case_mix(scn: Scenario) -> tuple[float, float]:
-    """(mean weight, mean direct hours a week) of an open case in equilibrium.
-
-    Types are open in proportion to share x mean duration.
-    """
-    types = scn.demand.case_types.values()
-    open_share = [t.share * t.duration.mean for t in types]
-    total = sum(open_share)
-    weight = sum(s * t.weight for s, t in zip(open_share, types, strict=True)) / total
-    hours = sum(s * t.direct_hours_per_week for s, t in zip(open_share, types, strict=True)) / total
-    return weight, hours
-
-
-def _available_hours(scn: Scenario, fte: float, admin_share: float) -> float:
-    """Direct-work hours a week of a case holder (as ``Caseload.available_hours``)."""
-    cap = scn.capacity
-    contracted = fte * cap.contracted_hours_per_week
-    training = fte * cap.training_days_per_year * cap.contracted_hours_per_week / 5
-    supervision = cap.supervision_hours_per_month * 12
-    return (
-        contracted * (1 - admin_share - cap.absence_rate)
-        - (training + supervision) / WEEKS_PER_YEAR
-    )
-
-
-def _mean_completed_tenure_days(
-    rate_per_year: float, other: float, scn: Scenario, step: float = 1.0
-) -> tuple[float, float, float]:
-    """Mean, second and third moments (days) of completed tenure, notice included.
-
-    The hazard at tenure t (years) is rate x other x tenure_on_resignation(t) + retirement.
-    """
-    t = np.arange(0.0, 120 * DAYS_PER_YEAR, step)
-    curve = scn.effects.tenure_on_resignation
-    # the model brings hazards up to date monthly, so the tenure multiplier is held for 30 days
-    tenure_m = np.array([curve(x / DAYS_PER_YEAR) for x in t[:: int(30 / step)]])
-    tenure_m = np.repeat(tenure_m, int(30 / step))[: len(t)]
-    hazard = (rate_per_year * other * tenure_m + RETIREMENT_RATE_PER_YEAR) / DAYS_PER_YEAR
-    cumulative = np.concatenate([[0.0], np.cumsum(hazard[:-1] * step)])
-    survival = np.exp(-cumulative)
-    # time to notice X has survival S; completed tenure T = X + notice
-    m1 = survival.sum() * step
-    m2 = (2 * t * survival).sum() * step
-    m3 = (3 * t**2 * survival).sum() * step
-    n = NOTICE_DAYS
-    return m1 + n, m2 + 2 * n * m1 + n**2, m3 + 3 * n * m2 + 3 * n**2 * m1 + n**3
-
-
-def _covered_share(
-    availability: float, vacancy_days: np.ndarray, search_log: np.ndarray, stays: np.ndarray
-) -> float:
-    """Expected share of vacant time covered by agency, for given vacancy durations.
-
-    Each vacancy starts with a search; searches of AGENCY_SEARCH_DAYS succeed with chance
-    ``availability``, so their number is geometric, drawn by inverse transform from
-    ``search_log`` (= log of uniforms) so that the result moves smoothly with the
-    availability; ``stays`` are the assignment lengths that follow each search.
-    """
-    t = np.zeros_like(vacancy_days)
-    covered = np.zeros_like(vacancy_days)
-    log_fail = math.log1p(-availability) if availability < 1 else None
-    for k in range(search_log.shape[0]):
-        live = t < vacancy_days
-        if not live.any():
-            break
-        searches = np.ceil(search_log[k] / log_fail) if log_fail is not None else 1.0
-        t = t + np.where(live, searches * AGENCY_SEARCH_DAYS, 0.0)
-        covered += np.where(live, np.clip(vacancy_days - t, 0.0, stays[k]), 0.0)
-        t = t + np.where(live, stays[k], 0.0)
-    return float(covered.sum() / vacancy_days.sum())
-
-
 def derive() -> list[Derived]:
     """Every derived quantity, in order; those with a ``key`` go into the scenario."""
     avg = data.council_average(YEAR)
@@ -221,7 +156,7 @@ def derive() -> list[Derived]:
     fte_per_head = add("FTE per person", inpost / heads, "FTE", "inpost_fte / inpost_headcount")
     add(
         "part-time share",
-        round((1 - fte_per_head) / (1 - PART_TIME_FTE), 4),
+        round(part_time_share(fte_per_head, PART_TIME_FTE), 4),
         "fraction",
         f"(1 - FTE per person) / (1 - {PART_TIME_FTE}) with part-time FTE {PART_TIME_FTE}",
         "workforce.part_time_share",
@@ -238,7 +173,7 @@ def derive() -> list[Derived]:
     extra_fte = add("extra agency", agency - cover, "FTE", "agency_fte - agency_cover_fte")
 
     # --- case-holding split
-    case_posts_exact = (holders - extra_fte) / ((1 - v) * fte_per_head + v * c)
+    case_posts_exact = case_holding_posts(holders, extra_fte, v, fte_per_head, c)
     case_posts = add(
         "case-holding posts",
         round(case_posts_exact),
@@ -255,13 +190,13 @@ def derive() -> list[Derived]:
     )
 
     # --- demand and caseload
-    weight, hours = _open_case_mix(scn)
+    weight, hours = open_case_mix(scn)
     mean_duration = scn.demand.mean_duration_days
     add("mean open-case weight", weight, "units/case", "sum(share x duration x weight) / sum(...)")
     add("mean case duration", mean_duration, "days", "sum(share x mean duration) (schema default)")
     add(
         "arrivals",
-        round(cases / mean_duration, 3),
+        round(arrivals_per_day(cases, mean_duration), 3),
         "cases/day",
         f"cases / mean duration = {cases:.1f} / {mean_duration:.0f} (Little's law)",
         "demand.arrivals_per_day",
@@ -339,7 +274,7 @@ def derive() -> list[Derived]:
     lo, hi = 0.0, 2.0
     for _ in range(60):
         mid = (lo + hi) / 2
-        if _mean_completed_tenure_days(mid, other, scn)[0] > target_days:
+        if mean_completed_tenure_days(mid, other, scn)[0] > target_days:
             lo = mid
         else:
             hi = mid
@@ -351,7 +286,7 @@ def derive() -> list[Derived]:
         f"(retirement {RETIREMENT_RATE_PER_YEAR}, notice {NOTICE_DAYS:.0f} days)",
         "attrition.resignation_rate_per_year",
     )
-    m1, m2, m3 = _mean_completed_tenure_days(resign, other, scn)
+    m1, m2, m3 = mean_completed_tenure_days(resign, other, scn)
     age_mean = m2 / (2 * m1)
     age_sd = math.sqrt(m3 / (3 * m1) - age_mean**2)
     add(
@@ -414,7 +349,7 @@ def derive() -> list[Derived]:
     lo, hi = 0.01, 1.0
     for _ in range(30):
         mid = (lo + hi) / 2
-        if _covered_share(mid, vacancy_days, search_log, stays) < c:
+        if covered_share(mid, vacancy_days, search_log, stays) < c:
             lo = mid
         else:
             hi = mid
@@ -471,19 +406,14 @@ def initial_vacancy_split(values: dict[str, float]) -> tuple[int, int]:
     FTE: (C - k) f + min(k, a) + e = case holders, solved for k.
     """
     avg = data.council_average(YEAR)
-    fte_per_head = avg["inpost_fte"] / avg["inpost_headcount"]
-    case_posts = values["establishment.case_holding_posts"]
-    covered = values["initial.agency_covering_vacancies"]
-    extra = values["agency.extra_workers"]
-    vacancies = round(avg["vacancy_fte"])
-    holders = avg["case_holders_fte"]
-    # with k > covered: (C - k) f + covered + extra = holders
-    k = (case_posts * fte_per_head + covered + extra - holders) / fte_per_head
-    if k < covered:
-        # all case-holding vacancies covered: (C - k) f + k + extra = holders
-        k = (holders - case_posts * fte_per_head - extra) / (1 - fte_per_head)
-    k = int(min(max(round(k), 0), vacancies))
-    return k, vacancies - k
+    return _vacancy_split(
+        case_posts=int(values["establishment.case_holding_posts"]),
+        fte_per_head=avg["inpost_fte"] / avg["inpost_headcount"],
+        covered=int(values["initial.agency_covering_vacancies"]),
+        extra=int(values["agency.extra_workers"]),
+        vacancies=round(avg["vacancy_fte"]),
+        case_holders_fte=avg["case_holders_fte"],
+    )
 
 
 def scenario_values() -> dict[str, float]:

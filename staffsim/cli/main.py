@@ -27,6 +27,8 @@ COMMAND_MODULES = [
     "staffsim.cli.compare",
     "staffsim.cli.sweep",
     "staffsim.cli.tipping",
+    "staffsim.cli.councils",
+    "staffsim.cli.init",
 ]
 """Modules providing subcommands, in the order ``staffsim --help`` lists them."""
 

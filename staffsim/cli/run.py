@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from staffsim.cli import console, options
+from staffsim.experiment.drift import DEFAULT_TOLERANCE_POINTS, drift_report
 from staffsim.experiment.runner import PARTIAL_DIR, run_replications
 from staffsim.results.results import MANIFEST_JSON, Results
 
@@ -40,6 +41,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="also run the scenario with each feedback loop switched off in turn (same "
         "random numbers) and report how much of the vacancy, agency and turnover rates each "
         "loop accounts for (explain.csv, explain.png; the runs go in DIR/explain)",
+    )
+    parser.add_argument(
+        "--drift-tolerance",
+        type=float,
+        default=DEFAULT_TOLERANCE_POINTS,
+        metavar="POINTS",
+        help="warn when the first simulated year moves the vacancy, agency or turnover rate "
+        f"more than POINTS percentage points from the scenario's start (default "
+        f"{DEFAULT_TOLERANCE_POINTS:g})",
     )
     parser.set_defaults(handler=run_command)
 
@@ -79,6 +89,9 @@ def run_command(args: argparse.Namespace) -> int:
         console.say(
             f"Saved to {out}: annual.csv, summary.csv, monthly.csv, monthly.parquet, manifest.json"
         )
+        report = drift_report(scenario, results.annual, args.drift_tolerance)
+        for line in report.warnings_text() if report else []:
+            print(line, file=sys.stderr)
     if getattr(args, "explain", False):
         code = explain_command(args, scenario, Path(out))
         if code:

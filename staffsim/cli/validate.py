@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from staffsim.cli.main import add_set_option
+from staffsim.cli.steady import add_steady_options, steady_lines
 from staffsim.scenario.loader import ScenarioError, load_scenario
 from staffsim.scenario.overrides import parse_sets
 from staffsim.scenario.schema import Scenario
@@ -27,6 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files")
     add_set_option(parser)
+    add_steady_options(parser)
     parser.set_defaults(handler=run_validate)
 
 
@@ -53,6 +55,9 @@ def run_validate(args: argparse.Namespace) -> int:
             print(str(exc), file=sys.stderr)
             continue
         print(f"ok  {path}  ({summary(scenario)})")
+        if args.check_steady:
+            for line in steady_lines(scenario, args):
+                print(f"    {line}")
     if failed:
         n = len(args.files)
         print(f"{failed} of {n} scenario file{'s' if n != 1 else ''} invalid", file=sys.stderr)

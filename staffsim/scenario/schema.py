@@ -739,6 +739,17 @@ class Effects(Section):
 class InitialState(Section):
     """The service on the start date, so that a run starts without warm-up bias."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _rate_or_counts(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("vacancy_rate") is not None:
+            given = [k for k in _VACANCY_COUNTS if data.get(k) is not None]
+            if given:
+                raise ValueError(
+                    f"give vacancy_rate or the vacancy counts ({', '.join(given)}), not both"
+                )
+        return data
+
     vacant_case_holding_posts: int = Field(
         0,
         ge=0,
@@ -750,6 +761,27 @@ class InitialState(Section):
         ge=0,
         description="Non-case-holding posts with no employee on the start date.",
         json_schema_extra=_unit("posts"),
+    )
+    vacancy_rate: float | None = Field(
+        None,
+        ge=0,
+        lt=1,
+        description="Instead of the two vacancy counts: the vacancy rate on the start date as "
+        "DfE defines it (vacant FTE over vacant plus employed FTE, a vacant post counting one "
+        "FTE and an employee their expected FTE), the same for case-holding and other posts. "
+        "Reading the file turns it into the two counts (rounded), so give the rate or the "
+        "counts, not both; neither means no vacancies.",
+        json_schema_extra=_unit("fraction"),
+    )
+    turnover_rate_per_year: float | None = Field(
+        None,
+        ge=0,
+        le=5,
+        description="The turnover the service had in the year to the start date (DfE: leavers "
+        "FTE over FTE in post), stated for comparison only: the run does not use it, but "
+        "`staffsim run` and `staffsim validate --check-steady` warn when the first simulated "
+        "year's turnover moves away from it.",
+        json_schema_extra=_unit("1/year"),
     )
     agency_covering_vacancies: int = Field(
         0,
@@ -849,6 +881,11 @@ class Scenario(Section):
         (), description="Dated changes to the scenario's parameters, applied in date order."
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _vacancy_rate_as_counts(cls, data: Any) -> Any:
+        return _vacancy_rate_as_counts(data)
+
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         est, ini = self.establishment, self.initial
@@ -904,3 +941,45 @@ class Scenario(Section):
     def with_effects_off(self) -> Scenario:
         """A copy with every feedback effect switched off (multiplier exactly 1)."""
         return self.model_copy(update={"effects": self.effects.all_off()})
+
+
+_VACANCY_COUNTS = ("vacant_case_holding_posts", "vacant_non_case_holding_posts")
+
+
+def _given(section: Any, key: str, model: type[Section]) -> Any:
+    """A field's value in raw scenario data, or its schema default."""
+    if isinstance(section, dict) and section.get(key) is not None:
+        return section[key]
+    return model.model_fields[key].default
+
+
+def _vacancy_rate_as_counts(data: Any) -> Any:
+    """Raw scenario data with ``initial.vacancy_rate`` turned into the two vacancy counts.
+
+    For P posts of a role, employees of expected FTE f = 1 - part_time_share x (1 -
+    part_time_fte) and a rate v = k / (k + (P - k) f), the vacant posts are
+    k = v P f / (1 - v + v f), rounded half up. Values of the wrong type are left for the
+    field checks to report.
+    """
+    initial = data.get("initial") if isinstance(data, dict) else None
+    if not isinstance(initial, dict) or initial.get("vacancy_rate") is None:
+        return data
+    if any(initial.get(k) is not None for k in _VACANCY_COUNTS):
+        return data  # InitialState refuses both
+    rate = initial["vacancy_rate"]
+    est, work = data.get("establishment"), data.get("workforce")
+    roles = ("case_holding_posts", "non_case_holding_posts")
+    posts = [_given(est, k, Establishment) for k in roles]
+    share = _given(work, "part_time_share", Workforce)
+    fte = _given(work, "part_time_fte", Workforce)
+    numbers = [rate, *posts, share, fte]
+    if any(isinstance(x, bool) or not isinstance(x, int | float) for x in numbers):
+        return data
+    if not (0 <= rate < 1 and 0 <= share <= 1 and 0 < fte <= 1 and min(posts) >= 0):
+        return data
+    per_head = 1 - share * (1 - fte)
+    counts = {
+        key: int(rate * p * per_head / (1 - rate + rate * per_head) + 0.5)
+        for key, p in zip(_VACANCY_COUNTS, posts, strict=True)
+    }
+    return {**data, "initial": {**initial, "vacancy_rate": None, **counts}}
