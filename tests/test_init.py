@@ -66,13 +66,13 @@ def _check_councils(codes: tuple[str, ...], folder: Path) -> list[str]:
         path.write_text(made.text, encoding="utf-8")
         scenario = load_scenario(path)  # the package's loader, as `staffsim validate` reads it
         svc, _ = build(scenario, 0)
-        employees = list(svc.employees.values())
-        holders = [w for w in svc.holders.values() if w.cases]
+        employees = list(svc.staff.employees.values())
+        holders = [w for w in svc.caseload.holders.values() if w.cases]
         state = {
             "inpost_headcount": len(employees),
-            "vacancy_fte": svc.n_vacant,
-            "agency_fte": len(svc.agency),
-            "agency_cover_fte": sum(1 for w in svc.agency.values() if w.post is not None),
+            "vacancy_fte": svc.staff.n_vacant,
+            "agency_fte": len(svc.staff.agency),
+            "agency_cover_fte": sum(1 for w in svc.staff.agency.values() if w.post is not None),
             "cases": sum(len(w.cases) for w in holders),
         }
         for column, value in state.items():
@@ -81,8 +81,8 @@ def _check_councils(codes: tuple[str, ...], folder: Path) -> list[str]:
                 published = min(published, made.figures["vacancy_fte"].value)
             if published is not None and value != _half_up(published):
                 problems.append(f"{made.name}: {column} {value} != {published}")
-        if svc.n_waiting:
-            problems.append(f"{made.name}: {svc.n_waiting} cases wait at the start")
+        if svc.caseload.n_waiting:
+            problems.append(f"{made.name}: {svc.caseload.n_waiting} cases wait at the start")
         # FTE: part-time draws, each employee part time with chance s, (1 - p) FTE less
         share = scenario.workforce.part_time_share
         drop = 1 - scenario.workforce.part_time_fte
@@ -107,7 +107,7 @@ def _check_councils(codes: tuple[str, ...], folder: Path) -> list[str]:
         if absence is not None and scenario.capacity.absence_rate != round(absence / 100, 4):
             problems.append(f"{made.name}: absence {scenario.capacity.absence_rate}")
         svc.env.run(until=scenario.horizon_days)  # a month
-        if svc.env.now != scenario.horizon_days or svc.n_arrived == 0:
+        if svc.env.now != scenario.horizon_days or svc.caseload.n_arrived == 0:
             problems.append(f"{made.name}: the month did not run")
     return problems
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from staffsim.experiment.options import RunOptions
 from staffsim.experiment.progress import ProgressCallback
 from staffsim.experiment.runner import apply_overrides, run_replications
 from staffsim.model.run import build
@@ -260,5 +261,6 @@ def check_steady(
     30 September (a whole year when the scenario starts on 1 October).
     """
     one_year = apply_overrides(scenario, {"horizon_years": 1})
-    results = run_replications(one_year, replications, seed=seed, jobs=jobs, progress=progress)
+    options = RunOptions(replications=replications, seed=seed, jobs=jobs, progress=progress)
+    results = run_replications(one_year, options)
     return drift_report(one_year, results.annual, tolerance)
