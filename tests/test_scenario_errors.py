@@ -13,9 +13,9 @@ from staffsim.scenario.errors import (
     did_you_mean,
     format_path,
     format_value,
-    issues_from_validation_error,
-    lookup,
 )
+from staffsim.scenario.pydantic_errors import issues_from_validation_error
+from staffsim.scenario.schema_walk import lookup
 from staffsim.scenario.loader import ScenarioError as ReexportedScenarioError
 from staffsim.scenario.loader import validate_data
 from staffsim.scenario.overrides import check_key_path

@@ -43,17 +43,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from staffsim.scenario.errors import (
-    Issue,
-    Origin,
-    Problem,
-    ScenarioError,
-    format_path,
-    issues_from_validation_error,
-)
+from staffsim.scenario.errors import Issue, Origin, Problem, ScenarioError, format_path
 from staffsim.scenario.migrate import migrate
 from staffsim.scenario.overrides import apply_overrides, check_key_path
 from staffsim.scenario.paths import set_path, split_path
+from staffsim.scenario.pydantic_errors import issues_from_validation_error
 from staffsim.scenario.schema import SCHEMA_VERSION, Scenario
 from staffsim.scenario.timeline import policy_timeline
 from staffsim.scenario.yaml_io import load_yaml_file

@@ -24,16 +24,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from staffsim.scenario.errors import (
-    Origin,
-    Problem,
-    ScenarioError,
-    format_path,
-    known_keys,
-    lookup,
-    walk,
-)
+from staffsim.scenario.errors import Origin, Problem, ScenarioError, format_path
 from staffsim.scenario.paths import set_path, split_path
+from staffsim.scenario.schema_walk import known_keys, lookup, walk
 from staffsim.scenario.yaml_io import parse_value
 
 __all__ = [

@@ -14,6 +14,7 @@ from pydantic import Field, field_validator, model_validator
 
 from staffsim.scenario.base import Section
 from staffsim.scenario.distributions import Distribution, Exponential, Fixed, Lognormal
+from staffsim.scenario.effect_curves import EFFECT_CURVES, effect_field
 from staffsim.scenario.effects import Effect
 from staffsim.scenario.spiral import (
     Culture,
@@ -551,189 +552,37 @@ class Effects(Section):
             filled[name] = {**default, **value}
         return filled
 
-    pressure_on_resignation: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.6, 0.85), (1.0, 1.0), (1.3, 1.4), (1.6, 2.0), (2.0, 2.6)),
-            source="Assumption shaped by the DfE longitudinal study of social workers (2018): "
-            "too many cases is a stress for 50%, and stress is the main reason to leave.",
-        ),
-        description="Pressure (direct-work hours needed / available) -> multiplier on the "
-        "resignation hazard.",
-    )
-    tenure_on_resignation: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.3), (2.0, 1.0), (10.0, 0.8)),
-            source="Assumption: leaving is commoner in the first years in a post.",
-        ),
-        description="Tenure in the post (years) -> multiplier on the resignation hazard.",
-    )
-    pay_on_resignation: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.9, 1.3), (1.0, 1.0), (1.1, 0.85)),
-            source="Assumption: a pay elasticity of quits of about -3 near the market rate.",
-        ),
-        description="Pay relative to the market -> multiplier on the resignation hazard.",
-    )
-    pay_on_applicants: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.9, 0.7), (1.0, 1.0), (1.1, 1.3)),
-            source="Assumption: applicants respond to pay about as strongly as quits.",
-        ),
-        description="Pay relative to the market -> multiplier on applicants per campaign.",
-    )
-
-    supervision_on_resignation: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.4), (0.5, 1.15), (1.0, 1.0)),
-            source="Assumption shaped by the DfE longitudinal study (2018): good supervision "
-            "is among the main reasons social workers give for staying.",
-        ),
-        description="Supervision received (share of the standard) -> multiplier on the "
-        "resignation hazard.",
-    )
-    culture_on_resignation: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.2), (0.5, 1.0), (1.0, 0.9)),
-            source="Assumption shaped by the DfE longitudinal study (2018): working culture "
-            "is a source of stress for 42%.",
-        ),
-        description="Culture (0 blame, 1 just) -> multiplier on the resignation hazard "
-        "(morale), apart from any incident.",
-    )
-    blame_on_resignation: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.0), (1.0, 3.0)),
-            source="Assumption: staff named in a blamed serious incident are several times "
-            "likelier to leave in the following months.",
-        ),
-        description="Blame (1 - culture) on a worker involved in an incident -> multiplier on "
-        "their resignation hazard for incidents.blame_days.",
-    )
-    blame_on_team_resignation: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.0), (1.0, 1.4)),
-            source="Assumption: a blamed incident unsettles the whole team.",
-        ),
-        description="Blame (1 - culture) after an incident in the team -> multiplier on each "
-        "team member's resignation hazard for incidents.blame_days.",
-    )
-    defensive_on_admin: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.0), (1.0, 1.04), (5.0, 1.15)),
-            source="Assumption: blamed incidents add checklists and recording (defensive "
-            "practice); paperwork is the first source of stress (68%, DfE 2018).",
-        ),
-        description="Blamed incidents in the last incidents.defensive_days, each weighted by "
-        "blame -> multiplier on the admin share.",
-    )
-    learning_on_incidents: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.0), (3.0, 0.85), (10.0, 0.7)),
-            source="Assumption: learning reviews prevent a share of repeat incidents.",
-        ),
-        description="Learning stock (reviews in a just culture, each weighted by culture, "
-        "fading with incidents.learning_decay_days) -> multiplier on the incident rate.",
-    )
-    quality_on_incidents: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.3, 3.0), (0.58, 1.6), (0.75, 1.0), (0.9, 0.4), (1.0, 0.0)),
-            source="Assumption: incidents rise steeply as practice falls; none when practice "
-            "is perfect.",
-        ),
-        description="Quality index -> multiplier on the incident rate.",
-    )
-    pressure_on_quality: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.6, 1.05), (0.9, 1.0), (1.2, 0.9), (1.6, 0.75), (2.0, 0.6)),
-            source="Assumption: practice suffers as workloads exceed the time available.",
-        ),
-        description="Service pressure -> multiplier on the quality index.",
-    )
-    experience_on_quality: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.03), (0.25, 1.0), (0.5, 0.93), (1.0, 0.8)),
-            source="Assumption: a workforce of novices practises less well.",
-        ),
-        description="Share of case-holder FTE with under quality.novice_experience_years of "
-        "experience -> multiplier on the quality index.",
-    )
-    continuity_on_quality: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.03), (0.3, 1.0), (1.0, 0.88), (2.0, 0.75)),
-            source="Assumption: every change of social worker breaks a relationship "
-            "(27% of children looked after had 3+ social workers in 2024, DfE).",
-        ),
-        description="Changes of social worker per open case per year -> multiplier on the "
-        "quality index.",
-    )
-    supervision_on_quality: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 0.8), (0.5, 0.9), (1.0, 1.0)),
-            source="Assumption: reflective supervision improves decisions.",
-        ),
-        description="Supervision received (share of the standard) -> multiplier on the "
-        "quality index.",
-    )
-    unallocated_on_quality: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.0), (0.05, 0.92), (0.2, 0.7)),
-            source="Assumption: unallocated children are unprotected children.",
-        ),
-        description="Share of open cases waiting unallocated -> multiplier on the quality index.",
-    )
-    reputation_on_applicants: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.2, 0.503), (0.45, 0.934), (0.58, 1.0), (0.75, 1.684)),
-            source="Fitted by scripts/calibrate_reputation.py to the DfE 2022-2025 council "
-            "rates grouped by latest Ofsted judgement (method in "
-            "staffsim.calibration.reputation).",
-        ),
-        description="Reputation -> multiplier on applicants per campaign.",
-    )
-    reputation_on_resignation: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.2, 1.2), (0.45, 1.155), (0.58, 1.0), (0.75, 0.927)),
-            source="Fitted by scripts/calibrate_reputation.py to the DfE 2022-2025 council "
-            "rates grouped by latest Ofsted judgement (method in "
-            "staffsim.calibration.reputation).",
-        ),
-        description="Reputation -> multiplier on the resignation hazard.",
-    )
-    reputation_on_agency_availability: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.2, 0.966), (0.45, 1.109), (0.58, 1.0), (0.75, 0.579)),
-            source="Fitted by scripts/calibrate_reputation.py to the DfE 2022-2025 council "
-            "rates grouped by latest Ofsted judgement (method in "
-            "staffsim.calibration.reputation)."
-            " Services judged outstanding cover fewer vacancies with agency staff.",
-        ),
-        description="Reputation -> multiplier on the chance an agency search succeeds.",
-    )
-    reputation_on_agency_price: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.25), (0.5, 1.0), (1.0, 0.95)),
-            source="Assumption: agencies charge a premium to services in difficulty (NAO 2016 "
-            "and council reports of premiums from +33% to 2.8x).",
-        ),
-        description="Reputation -> multiplier on the agency day rate.",
-    )
-
-    price_cap_on_agency_availability: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.6, 0.2), (0.8, 0.6), (1.0, 1.0)),
-            source="Assumption: agencies place workers where they are paid most; regional "
-            "price caps (memoranda of understanding) reduced supply in the councils that "
-            "held to them.",
-        ),
-        description="Agency price cap over the market day rate -> multiplier on the chance "
-        "an agency search succeeds (1 when there is no cap or the cap is above the market).",
-    )
+    pressure_on_resignation: Effect = effect_field("pressure_on_resignation")
+    tenure_on_resignation: Effect = effect_field("tenure_on_resignation")
+    pay_on_resignation: Effect = effect_field("pay_on_resignation")
+    pay_on_applicants: Effect = effect_field("pay_on_applicants")
+    supervision_on_resignation: Effect = effect_field("supervision_on_resignation")
+    culture_on_resignation: Effect = effect_field("culture_on_resignation")
+    blame_on_resignation: Effect = effect_field("blame_on_resignation")
+    blame_on_team_resignation: Effect = effect_field("blame_on_team_resignation")
+    defensive_on_admin: Effect = effect_field("defensive_on_admin")
+    learning_on_incidents: Effect = effect_field("learning_on_incidents")
+    quality_on_incidents: Effect = effect_field("quality_on_incidents")
+    pressure_on_quality: Effect = effect_field("pressure_on_quality")
+    experience_on_quality: Effect = effect_field("experience_on_quality")
+    continuity_on_quality: Effect = effect_field("continuity_on_quality")
+    supervision_on_quality: Effect = effect_field("supervision_on_quality")
+    unallocated_on_quality: Effect = effect_field("unallocated_on_quality")
+    reputation_on_applicants: Effect = effect_field("reputation_on_applicants")
+    reputation_on_resignation: Effect = effect_field("reputation_on_resignation")
+    reputation_on_agency_availability: Effect = effect_field("reputation_on_agency_availability")
+    reputation_on_agency_price: Effect = effect_field("reputation_on_agency_price")
+    price_cap_on_agency_availability: Effect = effect_field("price_cap_on_agency_availability")
 
     def all_off(self) -> Effects:
         """A copy with every effect switched off."""
         return self.model_copy(
             update={name: getattr(self, name).off() for name in type(self).model_fields}
         )
+
+
+if tuple(Effects.model_fields) != tuple(curve.name for curve in EFFECT_CURVES):
+    raise RuntimeError("Effects must declare exactly the effects of EFFECT_CURVES, in order")
 
 
 class InitialState(Section):

@@ -27,7 +27,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from staffsim.scenario.errors import Problem, ScenarioError, format_path, walk
+from staffsim.scenario.errors import Problem, ScenarioError, format_path
+from staffsim.scenario.schema_walk import walk
 
 __all__ = [
     "MAX_DEPTH",
