@@ -17,9 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from staffsim.cli import options
+from staffsim.cli.parsing import parse_vary
 from staffsim.errors import UserError
 from staffsim.experiment.runner import PARTIAL_DIR
-from staffsim.experiment.sweep import parse_vary, sweep_scenarios
+from staffsim.experiment.sweep import sweep_scenarios
 from staffsim.results.tables import ALL_PERIODS
 
 __all__ = ["register", "sweep_command", "sweep_text"]

@@ -31,7 +31,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from staffsim.errors import UserError
+from staffsim.errors import ParameterError, UserError
 
 __all__ = [
     "BACKENDS",
@@ -244,7 +244,7 @@ class DaskBackend(Backend):
 def check_backend(name: str | None, jobs: int | None, scheduler: str | None) -> None:
     """Raise :class:`UserError` for a backend choice that cannot work, before any run."""
     if jobs is not None and jobs < 1:
-        raise UserError(f"--jobs must be at least 1, got {jobs}")
+        raise ParameterError("jobs", f"must be at least 1, got {jobs}")
     if name not in (None, "serial", *BACKENDS):
         raise UserError(f"unknown backend {name!r}; choose one of: {', '.join(BACKENDS)}")
     if scheduler and name not in (None, "dask"):

@@ -31,14 +31,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from staffsim.errors import UserError
+from staffsim.errors import ParameterError, UserError
 from staffsim.experiment.progress import ProgressCallback
-from staffsim.experiment.runner import Arm, Experiment, make_arm, with_seed
+from staffsim.experiment.runner import Arm, Experiment, make_arm
 from staffsim.results import io, stats, tables
 from staffsim.results.manifest import created_now, scenario_sha256, versions
 from staffsim.results.metrics import KEY_METRICS, METRICS, headline_metrics
 from staffsim.results.results import ComparisonResults, Results, folder_name
 from staffsim.scenario.schema import Scenario
+from staffsim.scenario.variants import with_base_seed
 
 __all__ = [
     "COMPARISON_COLUMNS",
@@ -74,9 +75,13 @@ def unique_labels(
     if fallbacks is not None and len(set(fallbacks)) == len(fallbacks):
         return list(fallbacks)
     repeated = sorted({n for n in names if names.count(n) > 1})
-    raise UserError(
+    clash = (
         f"scenarios to compare need distinct names, and {', '.join(map(repr, repeated))} "
-        "is used more than once; give each a different 'name' (or labels=...)"
+        "is used more than once; give each a different 'name'"
+    )
+    raise UserError(
+        f"{clash} (or pass labels=[...])",
+        command_line=f"{clash} in its file, or give files of different names",
     )
 
 
@@ -196,12 +201,14 @@ def compare_scenarios(
     if not options:
         raise UserError("a comparison needs at least one option besides the base")
     if replications < 1:
-        raise UserError(f"--replications must be at least 1, got {replications}")
+        raise ParameterError("replications", f"must be at least 1, got {replications}")
     if precision is not None and not 0 < precision < 1:
-        raise UserError(f"--precision is a fraction of the mean, such as 0.05; got {precision}")
+        raise ParameterError(
+            "precision", f"is a fraction of the mean, such as 0.05; got {precision}"
+        )
     metrics = _check_metrics(metrics)
     seed = base.seed if seed is None else seed
-    scenarios = [with_seed(s, seed) for s in (base, *options)]
+    scenarios = [with_base_seed(s, seed) for s in (base, *options)]
     labels = list(labels) if labels is not None else unique_labels(scenarios)
     if len(labels) != len(scenarios) or len(set(labels)) != len(labels):
         raise UserError("give one distinct label per scenario, the base first")

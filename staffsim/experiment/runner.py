@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from staffsim.errors import UserError
+from staffsim.errors import ParameterError, UserError
 from staffsim.experiment.backends import (
     Backend,
     TaskError,
@@ -41,9 +41,8 @@ from staffsim.experiment.tasks import failed_record, run_task
 from staffsim.results import io
 from staffsim.results.manifest import scenario_sha256
 from staffsim.results.results import Results
-from staffsim.scenario import overrides as scenario_overrides
-from staffsim.scenario.loader import validate_data
 from staffsim.scenario.schema import Scenario
+from staffsim.scenario.variants import with_base_seed
 
 __all__ = [
     "PARTIAL_DIR",
@@ -51,33 +50,11 @@ __all__ = [
     "DirectoryStore",
     "Experiment",
     "MemoryStore",
-    "apply_overrides",
     "run_replications",
-    "with_seed",
 ]
 
 PARTIAL_DIR = ".partial"
 """The folder, inside an output folder, that holds finished replications until assembly."""
-
-
-# ---------------------------------------------------------------------- scenarios
-def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
-    """``scenario`` with dotted key paths set to new values, validated again like a file.
-
-    Raises :class:`ScenarioError` (a user error) listing every problem.
-    """
-    if not overrides:
-        return scenario
-    data, problems = scenario_overrides.apply_overrides(scenario.model_dump(mode="json"), overrides)
-    return validate_data(data, f"scenario {scenario.name!r}", problems=problems)
-
-
-def with_seed(scenario: Scenario, seed: int | None) -> Scenario:
-    """``scenario`` with its base seed set to ``seed`` (unchanged if ``seed`` is None), so
-    the resolved scenario in a manifest names the seed the run used."""
-    if seed is None or seed == scenario.seed:
-        return scenario
-    return apply_overrides(scenario, {"seed": seed})
 
 
 # ------------------------------------------------------------------------- stores
@@ -348,8 +325,8 @@ def run_replications(
     ``Results.failures`` and the manifest; the tables hold the others.
     """
     if replications < 1:
-        raise UserError(f"--replications must be at least 1, got {replications}")
-    scenario = with_seed(scenario, seed)
+        raise ParameterError("replications", f"must be at least 1, got {replications}")
+    scenario = with_base_seed(scenario, seed)
     arm = make_arm(label or scenario.name, scenario, out_dir, resume)
     reps = range(replications)
     with Experiment([arm], backend, jobs, scheduler, progress) as experiment:

@@ -1,7 +1,8 @@
 """Parameter sweeps: a full grid of scenario values, run on common random numbers.
 
-``--vary caseload.cap_per_fte=16,18,20 --vary costs.retention_supplement_gbp_per_year=0,3000``
-gives the six scenarios of the grid (every combination, the first key path varying
+``vary={"caseload.cap_per_fte": [16, 18, 20], "costs.retention_supplement_gbp_per_year":
+[0, 3000]}`` (on the command line, ``--vary caseload.cap_per_fte=16,18,20 --vary ...``) gives
+the six scenarios of the grid (every combination, the first key path varying
 slowest). Every grid point runs the same ``(seed, replication)`` pairs, so differences
 between points are the parameters' effect, not noise that differs from point to point.
 
@@ -22,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from staffsim.errors import UserError
+from staffsim.errors import ParameterError, UserError
 from staffsim.experiment.progress import ProgressCallback
 from staffsim.experiment.runner import (
     PARTIAL_DIR,
@@ -32,44 +32,19 @@ from staffsim.experiment.runner import (
     DirectoryStore,
     Experiment,
     MemoryStore,
-    apply_overrides,
-    with_seed,
 )
 from staffsim.results import io, tables
 from staffsim.results.manifest import created_now, replication_entry, scenario_sha256, versions
 from staffsim.results.results import SweepResults
 from staffsim.scenario.loader import load_scenario
-from staffsim.scenario.paths import split_path
+from staffsim.scenario.overrides import Overrides, as_overrides
 from staffsim.scenario.schema import Scenario
+from staffsim.scenario.variants import override_scenario, with_base_seed
 
-__all__ = ["grid", "parse_vary", "sweep_scenarios"]
+__all__ = ["VARY_SOURCE", "grid", "sweep_scenarios"]
 
-
-def parse_vary(text: str) -> tuple[str, list[Any]]:
-    """``"key.path=v1,v2,..."`` -> ``(key path, [v1, v2, ...])``.
-
-    The values are read as a YAML flow sequence, so numbers, ``true``/``false``, dates and
-    quoted strings mean what they mean in a scenario file, and a value holding a comma can
-    be written in brackets or quotes. Raises :class:`UserError` for anything else.
-    """
-    path, sep, values = text.partition("=")
-    path = path.strip()
-    example = "expected KEY.PATH=V1,V2,... such as caseload.cap_per_fte=16,18,20"
-    if not sep or not path or not values.strip():
-        raise UserError(f"--vary {text!r}: {example}")
-    try:
-        split_path(path)
-    except ValueError as exc:
-        raise UserError(f"--vary {text!r}: {exc}") from None
-    try:
-        parsed = yaml.safe_load(f"[{values}]")
-    except yaml.YAMLError:
-        raise UserError(f"--vary {text!r}: cannot read the values; {example}") from None
-    if not isinstance(parsed, list) or not parsed or any(v is None for v in parsed):
-        raise UserError(f"--vary {text!r}: an empty value; {example}")
-    if len({json.dumps(v, sort_keys=True, default=str) for v in parsed}) != len(parsed):
-        raise UserError(f"--vary {text!r}: a value is repeated")
-    return path, parsed
+VARY_SOURCE = "vary"
+"""The source named in a problem with a grid point's value."""
 
 
 def grid(vary: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
@@ -86,18 +61,24 @@ def _cell(value: Any) -> Any:
 
 
 def _point_scenarios(
-    base: Scenario | str | Path, points: Sequence[Mapping[str, Any]], overrides: Mapping
+    base: Scenario | str | Path, points: Sequence[Mapping[str, Any]], overrides: Overrides
 ) -> list[Scenario]:
-    if isinstance(base, Scenario):
-        return [apply_overrides(base, {**overrides, **point}) for point in points]
-    return [load_scenario(base, {**overrides, **point}) for point in points]
+    """Each grid point's scenario: ``overrides``, then the point's values, on ``base``."""
+    out = []
+    for point in points:
+        changes = [*as_overrides(overrides), *as_overrides(point, VARY_SOURCE)]
+        if isinstance(base, Scenario):
+            out.append(override_scenario(base, changes))
+        else:
+            out.append(load_scenario(base, changes))
+    return out
 
 
 def sweep_scenarios(
     base: Scenario | str | Path,
     vary: Mapping[str, Sequence[Any]],
     *,
-    overrides: Mapping[str, Any] | None = None,
+    overrides: Overrides | None = None,
     replications: int = 10,
     seed: int | None = None,
     jobs: int | None = None,
@@ -116,14 +97,14 @@ def sweep_scenarios(
     ``manifest.json`` there, keeping finished replications in ``.partial`` until the end.
     """
     if not vary or any(len(v) == 0 for v in vary.values()):
-        raise UserError("a sweep needs at least one key path with at least one value")
+        raise ParameterError("vary", "must name at least one key path, each with a value")
     if replications < 1:
-        raise UserError(f"--replications must be at least 1, got {replications}")
-    overrides = dict(overrides or {})
+        raise ParameterError("replications", f"must be at least 1, got {replications}")
+    overrides = as_overrides(overrides)
     points = grid(vary)
     base_scenario = _point_scenarios(base, [{}], overrides)[0]
     seed = base_scenario.seed if seed is None else seed
-    scenarios = [with_seed(s, seed) for s in _point_scenarios(base, points, overrides)]
+    scenarios = [with_base_seed(s, seed) for s in _point_scenarios(base, points, overrides)]
     width = max(3, len(str(len(points) - 1)))
     labels = [f"point-{i:0{width}d}" for i in range(len(points))]
 
@@ -179,14 +160,14 @@ def sweep_scenarios(
         "kind": "sweep",
         "base": base_scenario.name,
         "vary": json.loads(json.dumps(dict(vary), default=str)),
-        "overrides": json.loads(json.dumps(overrides, default=str)),
+        "overrides": json.loads(json.dumps({o.path: o.value for o in overrides}, default=str)),
         "points": point_info,
         "seed": seed,
         "replications": replications,
         "failures": failures,
         "created": created_now(),
         "versions": versions(),
-        "scenario": with_seed(base_scenario, seed).model_dump(mode="json"),
+        "scenario": with_base_seed(base_scenario, seed).model_dump(mode="json"),
     }
     result = SweepResults(table, annual, manifest)
     if root is not None:

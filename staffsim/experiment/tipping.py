@@ -26,12 +26,13 @@ import numpy as np
 import pandas as pd
 
 from staffsim.experiment.progress import ProgressCallback
-from staffsim.experiment.runner import apply_overrides
 from staffsim.experiment.sweep import sweep_scenarios
 from staffsim.model.run import build
 from staffsim.results import io, stats
 from staffsim.scenario.loader import load_scenario
+from staffsim.scenario.overrides import Overrides
 from staffsim.scenario.schema import Scenario
+from staffsim.scenario.variants import override_scenario
 
 __all__ = ["TippingResult", "find_tipping_point"]
 
@@ -100,7 +101,7 @@ def find_tipping_point(
     *,
     metric: str = "vacancy_rate_fte",
     final_years: int = 1,
-    overrides: dict[str, Any] | None = None,
+    overrides: Overrides | None = None,
     replications: int = 10,
     seed: int | None = None,
     jobs: int | None = None,
@@ -114,7 +115,7 @@ def find_tipping_point(
     ``agency_rate_fte`` or ``caseload_fte``.
     """
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    base = apply_overrides(base, overrides or {})
+    base = override_scenario(base, overrides)
     values = sorted(values)
     sweep = sweep_scenarios(
         base,
@@ -129,7 +130,7 @@ def find_tipping_point(
     annual = sweep.annual
     rows = []
     for point, value in enumerate(values):
-        point_scenario = apply_overrides(base, {lever: value})
+        point_scenario = override_scenario(base, {lever: value}, source="lever")
         start = _start_value(point_scenario, metric)
         part = annual[annual.point == point]
         last_periods = sorted(part.time_period.unique())[-final_years:]

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from staffsim.scenario.base import Section
+from staffsim.scenario.base import CalendarDate, Label, Section
 from staffsim.scenario.distributions import Distribution, Exponential, Fixed, Lognormal
 from staffsim.scenario.effect_curves import EFFECT_CURVES, effect_field
 from staffsim.scenario.effects import Effect
+from staffsim.scenario.errors import Loc, RuleViolations
+from staffsim.scenario.rules import broken_rules
 from staffsim.scenario.spiral import (
     Culture,
     Incidents,
@@ -65,7 +67,7 @@ class Establishment(Section):
 
     case_holding_posts: int = Field(
         100,
-        ge=0,
+        ge=1,
         le=100_000,
         description="Funded posts of social workers who hold cases.",
         json_schema_extra=_unit("posts (FTE)"),
@@ -227,16 +229,8 @@ class Demand(Section):
     case_types: dict[str, CaseType] = Field(
         default_factory=_default_case_types,
         min_length=1,
-        description="The case types, by name.",
+        description="The case types, by name; their shares sum to 1.",
     )
-
-    @field_validator("case_types")
-    @classmethod
-    def _shares_sum_to_one(cls, case_types: dict[str, CaseType]) -> dict[str, CaseType]:
-        total = sum(t.share for t in case_types.values())
-        if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"case type shares must sum to 1, they sum to {total:.6g}")
-        return case_types
 
     @property
     def mean_duration_days(self) -> float:
@@ -591,18 +585,21 @@ class InitialState(Section):
     vacant_case_holding_posts: int = Field(
         0,
         ge=0,
+        le=100_000,
         description="Case-holding posts with no employee on the start date.",
         json_schema_extra=_unit("posts"),
     )
     vacant_non_case_holding_posts: int = Field(
         0,
         ge=0,
+        le=100_000,
         description="Non-case-holding posts with no employee on the start date.",
         json_schema_extra=_unit("posts"),
     )
     agency_covering_vacancies: int = Field(
         0,
         ge=0,
+        le=200_000,
         description="Agency workers in vacant posts on the start date (case-holding posts first).",
         json_schema_extra=_unit("people (FTE)"),
     )
@@ -642,18 +639,26 @@ class InitialState(Section):
 class Policy(Section):
     """A dated change: from ``date`` on, each ``set`` key path takes its new value."""
 
-    name: str = Field(min_length=1, description="A short name for tables and charts.")
-    date: dt.date = Field(description="The day the change takes effect.")
+    name: str = Field(
+        min_length=1, max_length=200, description="A short name for tables and charts."
+    )
+    date: CalendarDate = Field(
+        description="The day the change takes effect, from 1900-01-01 to 2200-12-31."
+    )
     set: dict[str, Any] = Field(
         min_length=1,
         description="Dotted key paths of scenario fields and their new values, e.g. "
         "{'caseload.cap_per_fte': 18}.",
     )
     cost_gbp_one_off: float = Field(
-        0.0, ge=0, description="Cost incurred on the date.", json_schema_extra=_unit("GBP")
+        0.0, ge=0, le=1e10, description="Cost incurred on the date.", json_schema_extra=_unit("GBP")
     )
     cost_gbp_per_year: float = Field(
-        0.0, ge=0, description="Running cost from the date on.", json_schema_extra=_unit("GBP/year")
+        0.0,
+        ge=0,
+        le=1e10,
+        description="Running cost from the date on.",
+        json_schema_extra=_unit("GBP/year"),
     )
 
 
@@ -666,15 +671,23 @@ class Scenario(Section):
         le=SCHEMA_VERSION,
         description="The scenario file format; older files are migrated or refused with a message.",
     )
-    name: str = Field("scenario", min_length=1, description="Short name used in tables.")
+    name: Label = Field(
+        "scenario",
+        description="Short name used in tables and for the default output folder: letters, "
+        "digits, '-', '_' and '.', not starting with '.'.",
+    )
     description: str = Field("", description="What the scenario represents.")
-    start_date: dt.date = Field(
+    start_date: CalendarDate = Field(
         dt.date(2024, 10, 1),
-        description="First simulated day; 1 October makes each simulated year a DfE "
-        "reporting year ending 30 September.",
+        description="First simulated day, from 1900-01-01 to 2200-12-31; 1 October makes each "
+        "simulated year a DfE reporting year ending 30 September.",
     )
     horizon_years: float = Field(
-        5.0, gt=0, le=100, description="Length of a run.", json_schema_extra=_unit("years")
+        5.0,
+        ge=0.003,
+        le=100,
+        description="Length of a run (at least a day).",
+        json_schema_extra=_unit("years"),
     )
     seed: int = Field(12345, ge=0, le=2**63 - 1, description="Base seed of the random streams.")
     establishment: Establishment = Field(default_factory=Establishment)
@@ -695,36 +708,24 @@ class Scenario(Section):
     inspection: Inspection = Field(default_factory=Inspection)
     reputation: Reputation = Field(default_factory=Reputation)
     policies: tuple[Policy, ...] = Field(
-        (), description="Dated changes to the scenario's parameters, applied in date order."
+        (),
+        strict=False,  # a list in the file
+        description="Dated changes to the scenario's parameters, applied in date order.",
     )
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        est, ini = self.establishment, self.initial
-        problems = []
-        if ini.vacant_case_holding_posts > est.case_holding_posts:
-            problems.append(
-                f"initial.vacant_case_holding_posts ({ini.vacant_case_holding_posts}) exceeds "
-                f"establishment.case_holding_posts ({est.case_holding_posts})"
-            )
-        if ini.vacant_non_case_holding_posts > est.non_case_holding_posts:
-            problems.append(
-                f"initial.vacant_non_case_holding_posts ({ini.vacant_non_case_holding_posts}) "
-                f"exceeds establishment.non_case_holding_posts ({est.non_case_holding_posts})"
-            )
-        vacancies = ini.vacant_case_holding_posts + ini.vacant_non_case_holding_posts
-        if ini.agency_cover_share is not None and ini.agency_covering_vacancies:
-            problems.append(
-                "give initial.agency_covering_vacancies or initial.agency_cover_share, not both"
-            )
-        if ini.agency_covering_vacancies > vacancies:
-            problems.append(
-                f"initial.agency_covering_vacancies ({ini.agency_covering_vacancies}) exceeds "
-                f"the initial vacancies ({vacancies})"
-            )
-        if problems:
-            raise ValueError("; ".join(problems))
+        """Every rule across fields (:mod:`staffsim.scenario.rules`), all broken ones at once."""
+        issues = broken_rules(self._value_at)
+        if issues:
+            raise RuleViolations(issues)
         return self
+
+    def _value_at(self, loc: Loc) -> Any:
+        node: Any = self
+        for key in loc:
+            node = node[key] if isinstance(node, dict) else getattr(node, str(key))
+        return node
 
     @property
     def initial_agency_cover(self) -> int:
