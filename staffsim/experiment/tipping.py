@@ -117,6 +117,8 @@ def find_tipping_point(
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     base = override_scenario(base, overrides)
     values = sorted(values)
+    # Each value checked as the lever's before anything runs, so a problem names the lever.
+    point_scenarios = [override_scenario(base, {lever: v}, source="lever") for v in values]
     sweep = sweep_scenarios(
         base,
         {lever: list(values)},
@@ -130,8 +132,7 @@ def find_tipping_point(
     annual = sweep.annual
     rows = []
     for point, value in enumerate(values):
-        point_scenario = override_scenario(base, {lever: value}, source="lever")
-        start = _start_value(point_scenario, metric)
+        start = _start_value(point_scenarios[point], metric)
         part = annual[annual.point == point]
         last_periods = sorted(part.time_period.unique())[-final_years:]
         final = part[part.time_period.isin(last_periods)].groupby("replication")[metric].mean()

@@ -20,8 +20,9 @@ __all__ = ["MAX_INPUT", "MAX_MULTIPLIER", "Effect"]
 MAX_INPUT = 1e6
 """Largest input (in size) a curve's point may have."""
 
-MAX_MULTIPLIER = 100.0
-"""Largest multiplier a curve may give: a hundredfold change of a rate is already extreme."""
+MAX_MULTIPLIER = 10.0
+"""Largest multiplier a curve may give: a tenfold change of a rate is already extreme (the
+default curves stay within 3), and several effects multiply together."""
 
 Point = Annotated[
     tuple[
@@ -40,7 +41,7 @@ class Effect(Section):
         min_length=1,
         strict=False,  # a list in the file
         description="[input, multiplier] pairs, inputs strictly increasing (each between "
-        "-1e6 and 1e6), multipliers from 0 to 100; linear between points, flat outside them.",
+        "-1e6 and 1e6), multipliers from 0 to 10; linear between points, flat outside them.",
     )
     source: str = Field("", description="Where the curve comes from, or the assumption made.")
 

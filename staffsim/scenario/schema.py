@@ -68,14 +68,14 @@ class Establishment(Section):
     case_holding_posts: int = Field(
         100,
         ge=1,
-        le=100_000,
+        le=50_000,
         description="Funded posts of social workers who hold cases.",
         json_schema_extra=_unit("posts (FTE)"),
     )
     non_case_holding_posts: int = Field(
         60,
         ge=0,
-        le=100_000,
+        le=50_000,
         description="Funded posts that hold no cases: team managers, senior practitioners in "
         "management roles, and other qualified roles (DfE: 21,105 case-holding FTE of 36,186 "
         "employed FTE in 2025).",
@@ -84,7 +84,7 @@ class Establishment(Section):
     team_manager_posts: int | None = Field(
         None,
         ge=0,
-        le=100_000,
+        le=50_000,
         description="How many of the non-case-holding posts are team managers, each leading "
         "a team of case holders; empty means one per seven case-holding posts (a span of "
         "control of seven), at most the non-case-holding posts.",
@@ -190,7 +190,7 @@ class Demand(Section):
     arrivals_per_day: float = Field(
         5.0,
         ge=0,
-        le=10_000,
+        le=5_000,
         description="Mean case arrivals a day (Poisson).",
         json_schema_extra=_unit("cases/day"),
     )
@@ -332,7 +332,7 @@ class Attrition(Section):
     )
     review_interval_days: float = Field(
         30.4375,
-        gt=0,
+        ge=1,
         le=366,
         description="How often each worker's hazard is brought up to date with pressure, "
         "tenure and the other effects; the hazard is piecewise constant in between.",
@@ -443,7 +443,7 @@ class Agency(Section):
     extra_workers: int = Field(
         0,
         ge=0,
-        le=100_000,
+        le=10_000,
         description="Agency case holders kept on to cover absence or extra capacity rather "
         "than a vacancy (about a fifth of agency FTE nationally, DfE 2025).",
         json_schema_extra=_unit("people (FTE)"),
@@ -585,21 +585,21 @@ class InitialState(Section):
     vacant_case_holding_posts: int = Field(
         0,
         ge=0,
-        le=100_000,
+        le=50_000,
         description="Case-holding posts with no employee on the start date.",
         json_schema_extra=_unit("posts"),
     )
     vacant_non_case_holding_posts: int = Field(
         0,
         ge=0,
-        le=100_000,
+        le=50_000,
         description="Non-case-holding posts with no employee on the start date.",
         json_schema_extra=_unit("posts"),
     )
     agency_covering_vacancies: int = Field(
         0,
         ge=0,
-        le=200_000,
+        le=100_000,
         description="Agency workers in vacant posts on the start date (case-holding posts first).",
         json_schema_extra=_unit("people (FTE)"),
     )
@@ -627,7 +627,7 @@ class InitialState(Section):
     open_cases: int | None = Field(
         None,
         ge=0,
-        le=10_000_000,
+        le=1_000_000,
         description="Open cases on the start date; empty means the equilibrium number "
         "(arrivals a day x mean duration). Types are split in proportion to share x mean "
         "duration and remaining durations drawn from the equilibrium (length-biased) "

@@ -215,7 +215,9 @@ def walk(data: Any, loc: Sequence[str | int]) -> Any:
 
 
 def _bound(value: Any) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else f"{value:g}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value) if isinstance(value, int) else f"{value:g}"
 
 
 def _range_text(spec: FieldSpec) -> str:
