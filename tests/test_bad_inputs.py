@@ -602,3 +602,23 @@ def test_each_size_at_its_maximum_runs(path):
     data = set_path({"name": "big", "horizon_years": MONTH_YEARS}, path, _edges(leaf)[-1])
     records = _run_a_month(validate_data(data, "big"), limit_seconds=300)
     assert records["monthly"]
+
+
+@PROPERTY_SETTINGS
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.text(alphabet="./\\-_ab~:", max_size=12),
+        st.sampled_from(["..", ".", "../x", "/etc", "a/../../b", "~", "C:\\x", "a\x00b"]),
+    )
+)
+def test_a_name_that_validates_never_leaves_the_folder_it_names(tmp_path_factory, name):
+    """Any text as a scenario name: either refused, or a folder directly inside runs/."""
+    try:
+        scenario = validate_data({"name": name}, "generated")
+    except ScenarioError as exc:
+        assert [p.path for p in exc.problems] == ["name"]
+        return
+    root = tmp_path_factory.mktemp("runs").resolve()
+    folder = (root / scenario.name).resolve()
+    assert folder.parent == root

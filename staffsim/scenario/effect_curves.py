@@ -30,7 +30,7 @@ class EffectCurve:
 
     def default(self) -> Effect:
         """The default effect, switched on."""
-        return Effect(points=self.points, source=self.source)
+        return Effect(enabled=True, points=self.points, source=self.source)
 
 
 EFFECT_CURVES: tuple[EffectCurve, ...] = (

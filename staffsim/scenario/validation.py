@@ -175,6 +175,7 @@ def validate_data(
     found += path_problems
     scenario, issues = _schema_issues(data)
     found += [problem(i, locate) for i in issues]
+    base: Scenario | None
     if scenario is not None:
         base, policies = scenario, list(enumerate(scenario.policies))
     else:
