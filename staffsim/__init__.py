@@ -64,10 +64,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'staffsim' has no attribute {name!r}")
 
 
-def _dotted(keywords: Mapping[str, Any]) -> dict[str, Any]:
-    return {key.replace("__", "."): value for key, value in keywords.items()}
-
-
 def load_scenario(
     path: str | Path, overrides: Mapping[str, Any] | None = None, **keyword_overrides: Any
 ) -> Scenario:
@@ -76,19 +72,23 @@ def load_scenario(
     Changes are dotted key paths in ``overrides`` (``{"caseload.cap_per_fte": 18}``) or
     keywords with ``__`` for the dot (``caseload__cap_per_fte=18``); keywords win. Give a
     variant its own ``name=`` so that its tables can be told apart. Raises
-    ``ScenarioError`` listing every problem.
+    ``ScenarioError`` listing every problem, each naming where the value came from: the
+    file and line, ``overrides`` or the keyword.
     """
     from staffsim.scenario.loader import load_scenario as _load
+    from staffsim.scenario.overrides import as_overrides
+    from staffsim.scenario.overrides import keyword_overrides as from_keywords
 
-    merged = {**dict(overrides or {}), **_dotted(keyword_overrides)}
-    return _load(path, merged)
+    return _load(path, [*as_overrides(overrides), *from_keywords(keyword_overrides)])
 
 
 def _scenario(scenario: Scenario | str | Path, years: float | None) -> Scenario:
-    from staffsim.experiment.runner import apply_overrides
+    from staffsim.scenario.variants import override_scenario
 
     loaded = load_scenario(scenario) if isinstance(scenario, str | Path) else scenario
-    return apply_overrides(loaded, {"horizon_years": years}) if years is not None else loaded
+    if years is None:
+        return loaded
+    return override_scenario(loaded, {"horizon_years": years}, source="years")
 
 
 def _run_options(

@@ -23,8 +23,9 @@ Z = 4.0
 """Standard errors allowed between an estimate and its analytic value (two-sided, about
 6 in 100,000 for a normal estimate)."""
 
-NEVER = 1e7
-"""A duration (days) longer than any run: a fixed assignment or clock that never ends."""
+NEVER = 36_525.0
+"""A duration (days) as long as the longest run (the most a scenario allows): a fixed
+assignment or clock that never ends."""
 
 
 def fixed(days: float) -> dict[str, Any]:

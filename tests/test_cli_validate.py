@@ -69,7 +69,7 @@ def test_validate_accepts_every_shipped_scenario(capsys):
             [
                 "wrong_type.yaml:3:3: demand.arrivals_per_day",
                 "value:    'lots'",
-                "expected: a number >= 0 and <= 10000 (cases/day)",
+                "expected: a number >= 0 and <= 5000 (cases/day)",
             ],
         ),
         (

@@ -17,6 +17,7 @@ from staffsim.scenario.loader import (
     merge_scenarios,
     validate_data,
 )
+from staffsim.scenario.overrides import Override
 from staffsim.scenario.schema import SCHEMA_VERSION, Scenario
 from staffsim.scenario.timeline import policy_timeline
 
@@ -31,10 +32,12 @@ def problems_of(excinfo: pytest.ExceptionInfo[ScenarioError]) -> dict[str, objec
 # --- plain files -------------------------------------------------------------------------
 
 
-def test_an_empty_file_is_the_default_scenario(write_yaml):
-    """A file with nothing in it (comments only) gives exactly ``Scenario()``."""
-    path = write_yaml("empty.yaml", "# nothing here\n")
-    assert load_scenario(path) == Scenario()
+@pytest.mark.parametrize("text", ["", "# nothing here\n", "\n\n   \n"])
+def test_an_empty_or_comment_only_file_is_refused(write_yaml, text):
+    """A file with nothing in it is a mistake, not a request for the default council."""
+    path = write_yaml("empty.yaml", text)
+    with pytest.raises(ScenarioError, match="empty or holds only comments"):
+        load_scenario(path)
 
 
 def test_values_in_the_file_replace_defaults_and_the_rest_stay(scenario_data):
@@ -270,12 +273,22 @@ def test_overrides_apply_after_inheritance(scenario_data):
     assert scenario.establishment.case_holding_posts == 50
 
 
-def test_a_bad_override_is_reported_as_coming_from_set(scenario_data):
-    """Even where the file wrote the key, a bad override's problem names ``--set``."""
+@pytest.mark.parametrize(
+    "overrides, source",
+    [
+        ({"caseload.cap_per_fte": -1}, "overrides"),
+        ([Override("caseload.cap_per_fte", -1, "--set")], "--set"),
+        ([Override("caseload.cap_per_fte", -1, "keyword caseload__cap_per_fte")], "keyword"),
+    ],
+)
+def test_a_bad_override_is_reported_as_coming_from_its_source(scenario_data, overrides, source):
+    """Even where the file wrote the key, a bad override's problem names where the
+    override was given: ``overrides`` for a mapping, else the source it names."""
     with pytest.raises(ScenarioError) as excinfo:
-        load_scenario(scenario_data / "minimal.yaml", {"caseload.cap_per_fte": -1})
+        load_scenario(scenario_data / "minimal.yaml", overrides)
     (problem,) = excinfo.value.problems
-    assert (problem.file, problem.path, problem.value) == ("--set", "caseload.cap_per_fte", -1)
+    assert problem.file.startswith(source)
+    assert (problem.path, problem.value) == ("caseload.cap_per_fte", -1)
     assert problem.line is None
 
 

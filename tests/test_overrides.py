@@ -9,7 +9,7 @@ import pytest
 from staffsim.scenario.distributions import Fixed
 from staffsim.scenario.errors import ScenarioError
 from staffsim.scenario.loader import load_scenario
-from staffsim.scenario.overrides import apply_overrides, parse_set, parse_sets
+from staffsim.scenario.overrides import Override, override_data, parse_set, parse_sets
 
 
 @pytest.mark.parametrize(
@@ -87,7 +87,7 @@ def test_an_override_can_add_a_case_type(scenario_data):
         load_scenario(scenario_data / "minimal.yaml", {"demand.case_types.adoption.share": 0.0})
     paths = {p.path for p in excinfo.value.problems}
     assert "demand.case_types.adoption.duration" in paths
-    assert all(p.file == "--set" for p in excinfo.value.problems)
+    assert all(p.file == "overrides" for p in excinfo.value.problems)
 
 
 def test_an_unknown_override_path_gets_a_full_path_suggestion(scenario_data):
@@ -95,7 +95,11 @@ def test_an_unknown_override_path_gets_a_full_path_suggestion(scenario_data):
     with pytest.raises(ScenarioError) as excinfo:
         load_scenario(scenario_data / "minimal.yaml", {"demand.arrival_per_day": 3})
     (problem,) = excinfo.value.problems
-    assert (problem.file, problem.path, problem.value) == ("--set", "demand.arrival_per_day", 3)
+    assert (problem.file, problem.path, problem.value) == (
+        "overrides",
+        "demand.arrival_per_day",
+        3,
+    )
     assert problem.suggestion == "did you mean 'demand.arrivals_per_day'?"
 
 
@@ -104,23 +108,24 @@ def test_override_problems_and_file_problems_are_reported_together(scenario_data
     with pytest.raises(ScenarioError) as excinfo:
         load_scenario(scenario_data / "negative_rate.yaml", {"seed": -1})
     files = {p.path: p.file for p in excinfo.value.problems}
-    assert files["seed"] == "--set"
+    assert files["seed"] == "overrides"
     assert files["attrition.resignation_rate_per_year"].endswith("negative_rate.yaml")
 
 
-def test_apply_overrides_moves_the_origin_of_replaced_values_to_set():
-    """After overriding a mapping, the keys inside it no longer point at the file."""
+def test_override_data_moves_the_origin_of_replaced_values_to_the_override():
+    """After overriding a mapping, the keys inside it no longer point at the file but at
+    the override's source."""
     origins = {("a",): "file", ("a", "b"): "file:b", ("c",): "file:c"}
-    data, problems = apply_overrides(
+    data, problems = override_data(
         {"a": {"b": 1}, "c": 2},
-        {"recruitment.campaign_days": {"dist": "fixed", "days": 1}},
+        [Override("recruitment.campaign_days", {"dist": "fixed", "days": 1}, "--set")],
         origins,
     )
     assert problems == []
     assert data["recruitment"]["campaign_days"]["days"] == 1
     assert origins[("recruitment", "campaign_days")].file == "--set"
     origins = {("recruitment", "campaign_days", "days"): "file"}
-    apply_overrides({}, {"recruitment.campaign_days": {"dist": "fixed", "days": 1}}, origins)
+    override_data({}, {"recruitment.campaign_days": {"dist": "fixed", "days": 1}}, origins)
     assert ("recruitment", "campaign_days", "days") not in origins
 
 
@@ -129,4 +134,4 @@ def test_schema_version_cannot_be_overridden(scenario_data):
     with pytest.raises(ScenarioError) as excinfo:
         load_scenario(scenario_data / "minimal.yaml", {"schema_version": 99})
     (problem,) = excinfo.value.problems
-    assert (problem.file, problem.path) == ("--set", "schema_version")
+    assert (problem.file, problem.path) == ("overrides", "schema_version")

@@ -13,13 +13,13 @@ from staffsim.scenario.errors import (
     did_you_mean,
     format_path,
     format_value,
-    issues_from_validation_error,
-    lookup,
 )
 from staffsim.scenario.loader import ScenarioError as ReexportedScenarioError
 from staffsim.scenario.loader import validate_data
 from staffsim.scenario.overrides import check_key_path
+from staffsim.scenario.pydantic_errors import issues_from_validation_error
 from staffsim.scenario.schema import Scenario
+from staffsim.scenario.schema_walk import lookup
 
 
 def issues(data):
@@ -111,7 +111,7 @@ def test_a_whole_number_field_says_whole_number():
     issue = issues({"establishment": {"case_holding_posts": 2.5}})[
         "establishment.case_holding_posts"
     ]
-    assert issue.expected.startswith("a whole number >= 0")
+    assert issue.expected.startswith("a whole number >= 1")
 
 
 def test_a_nullable_field_says_null_is_allowed():
@@ -195,10 +195,13 @@ def test_a_misspelt_key_of_a_fixed_mapping_gets_a_suggestion():
     assert issue.suggestion == "did you mean 'good'?"
 
 
-def test_a_rule_across_sections_is_reported_for_the_whole_scenario():
-    """More vacant posts than posts breaks a scenario-wide rule, reported at the top."""
+def test_a_rule_across_sections_is_reported_at_the_value_to_change():
+    """More vacant posts than posts breaks a rule across sections, reported at the vacant
+    posts with the funded posts in the expectation."""
     found = issues({"initial": {"vacant_case_holding_posts": 500}})
-    assert "exceeds establishment.case_holding_posts" in found[""].expected
+    issue = found["initial.vacant_case_holding_posts"]
+    assert "at most establishment.case_holding_posts (100)" in issue.expected
+    assert issue.value == 500
 
 
 def test_list_items_are_named_by_index():

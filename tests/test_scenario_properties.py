@@ -212,12 +212,13 @@ def case_types(draw: st.DrawFn) -> dict[str, Any]:
 
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30)
+LABELS = st.from_regex(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,29}", fullmatch=True)
 
 
 @st.composite
 def valid_scenarios(draw: st.DrawFn) -> dict[str, Any]:
     """A raw scenario changing a random subset of fields to random valid values."""
-    data: dict[str, Any] = {"name": draw(TEXT), "description": draw(TEXT)}
+    data: dict[str, Any] = {"name": draw(LABELS), "description": draw(TEXT)}
     for leaf in draw(st.lists(st.sampled_from(VALID_LEAVES), max_size=12, unique=True)):
         data = set_path(data, leaf.path, draw(valid_number(leaf)))
     for path in draw(st.lists(st.sampled_from(DISTRIBUTIONS), max_size=4, unique=True)):

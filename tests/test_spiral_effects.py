@@ -51,7 +51,7 @@ def merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
 
 
 SMALL_COUNCIL: dict[str, Any] = {
-    "name": "small council",
+    "name": "small_council",
     "horizon_years": 3,
     "seed": 20240,
     "establishment": {"case_holding_posts": 40, "non_case_holding_posts": 12},

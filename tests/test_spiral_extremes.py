@@ -19,7 +19,7 @@ from staffsim.model.run import run_one
 from staffsim.scenario.schema import Scenario
 
 SMALL_COUNCIL: dict[str, Any] = {
-    "name": "small council",
+    "name": "small_council",
     "horizon_years": 4,
     "seed": 7001,
     "establishment": {"case_holding_posts": 40, "non_case_holding_posts": 12},

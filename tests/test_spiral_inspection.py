@@ -28,7 +28,7 @@ from staffsim.scenario.schema import Scenario
 from staffsim.scenario.spiral import RATINGS
 
 SMALL_COUNCIL: dict[str, Any] = {
-    "name": "small council",
+    "name": "small_council",
     "horizon_years": 1,
     "seed": 4242,
     "establishment": {"case_holding_posts": 40, "non_case_holding_posts": 12},

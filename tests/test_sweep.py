@@ -10,8 +10,9 @@ import pytest
 
 from staffsim import SweepResults, sweep
 from staffsim.cli.main import main
+from staffsim.cli.parsing import parse_vary
 from staffsim.errors import UserError
-from staffsim.experiment.sweep import grid, parse_vary
+from staffsim.experiment.sweep import grid
 
 SMALL = Path(__file__).parent / "data" / "run_small.yaml"
 WORKFORCE = ("vacancy_rate_fte", "agency_rate_fte", "turnover_rate_fte", "caseload_fte")

@@ -81,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return int(handler(args) or 0)
     except StaffsimError as exc:
-        print(str(exc), file=sys.stderr)
+        from staffsim.cli.parsing import message
+
+        print(message(exc), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("staffsim: interrupted", file=sys.stderr)

@@ -23,7 +23,7 @@ from staffsim.experiment.options import (
 from staffsim.experiment.progress import ProgressCallback
 from staffsim.experiment.runner import PARTIAL_DIR
 from staffsim.scenario.loader import load_scenario
-from staffsim.scenario.overrides import parse_sets
+from staffsim.scenario.overrides import SET_SOURCE, Override, as_overrides, parse_sets
 from staffsim.scenario.schema import Scenario
 
 __all__ = [
@@ -163,11 +163,12 @@ def add_run_options(parser: argparse.ArgumentParser, default_out: str) -> None:
     )
 
 
-def overrides(args: argparse.Namespace) -> dict[str, Any]:
-    """The scenario changes the options ask for: each ``--set``, then ``--years``."""
-    out = parse_sets(args.set)
+def overrides(args: argparse.Namespace) -> list[Override]:
+    """The scenario changes the options ask for: each ``--set``, then ``--years``, each
+    naming its flag as its source."""
+    out = as_overrides(parse_sets(args.set), SET_SOURCE)
     if args.years is not None:
-        out["horizon_years"] = args.years
+        out.append(Override("horizon_years", args.years, "--years"))
     return out
 
 

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from staffsim.cli import console, options
 from staffsim.cli.console import sweep_text
+from staffsim.cli.parsing import parse_vary
 from staffsim.errors import UserError
 from staffsim.experiment.runner import PARTIAL_DIR
-from staffsim.experiment.sweep import parse_vary, sweep_scenarios
+from staffsim.experiment.sweep import sweep_scenarios
 
 __all__ = ["register", "sweep_command", "sweep_text"]
 

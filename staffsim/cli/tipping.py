@@ -14,8 +14,8 @@ import argparse
 from pathlib import Path
 
 from staffsim.cli import console, options
+from staffsim.cli.parsing import parse_vary
 from staffsim.errors import UserError
-from staffsim.experiment.sweep import parse_vary
 from staffsim.experiment.tipping import find_tipping_point
 
 __all__ = ["register", "tipping_command"]
@@ -58,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def tipping_command(args: argparse.Namespace) -> int:
     """Sweep, print, save; the exit status."""
-    lever, values = parse_vary(args.lever)
+    lever, values = parse_vary(args.lever, "--lever")
     if len(values) < 2:
         raise UserError(f"--lever {args.lever!r}: give at least two values to sweep")
     if args.resume:

@@ -11,9 +11,10 @@ import argparse
 import sys
 
 from staffsim.cli.main import add_set_option
+from staffsim.cli.parsing import message
 from staffsim.cli.steady import add_steady_options, steady_lines
 from staffsim.scenario.loader import ScenarioError, load_scenario
-from staffsim.scenario.overrides import parse_sets
+from staffsim.scenario.overrides import SET_SOURCE, as_overrides, parse_sets
 from staffsim.scenario.schema import Scenario
 
 __all__ = ["register", "run_validate", "summary"]
@@ -45,14 +46,14 @@ def summary(scenario: Scenario) -> str:
 
 def run_validate(args: argparse.Namespace) -> int:
     """Validate each file; print ``ok`` lines to stdout and problems to stderr."""
-    overrides = parse_sets(args.set)
+    overrides = as_overrides(parse_sets(args.set), SET_SOURCE)
     failed = 0
     for path in args.files:
         try:
             scenario = load_scenario(path, overrides)
         except ScenarioError as exc:
             failed += 1
-            print(str(exc), file=sys.stderr)
+            print(message(exc), file=sys.stderr)
             continue
         print(f"ok  {path}  ({summary(scenario)})")
         if args.check_steady:

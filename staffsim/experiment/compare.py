@@ -31,9 +31,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from staffsim.errors import UserError
+from staffsim.errors import ParameterError, UserError
 from staffsim.experiment.options import RunOptions
-from staffsim.experiment.runner import Arm, Experiment, make_arm, output_folder, with_seed
+from staffsim.experiment.runner import Arm, Experiment, make_arm, output_folder
 from staffsim.results import stats, tables
 from staffsim.results.manifest import build_manifest, scenario_sha256
 from staffsim.results.metrics import KEY_METRICS, METRICS, headline_metrics
@@ -46,6 +46,7 @@ from staffsim.results.results import (
     folder_name,
 )
 from staffsim.scenario.schema import Scenario
+from staffsim.scenario.variants import with_base_seed
 
 __all__ = [
     "COMPARISON_COLUMNS",
@@ -72,9 +73,13 @@ def unique_labels(
     if fallbacks is not None and len(set(fallbacks)) == len(fallbacks):
         return list(fallbacks)
     repeated = sorted({n for n in names if names.count(n) > 1})
-    raise UserError(
+    clash = (
         f"scenarios to compare need distinct names, and {', '.join(map(repr, repeated))} "
-        "is used more than once; give each a different 'name' (or labels=...)"
+        "is used more than once; give each a different 'name'"
+    )
+    raise UserError(
+        f"{clash} (or pass labels=[...])",
+        command_line=f"{clash} in its file, or give files of different names",
     )
 
 
@@ -176,13 +181,15 @@ class PrecisionRule:
 
     def __post_init__(self) -> None:
         if not 0 < self.precision < 1:
-            raise UserError(
-                f"precision is a fraction of the mean, such as 0.05; got {self.precision}"
+            raise ParameterError(
+                "precision", f"is a fraction of the mean, such as 0.05; got {self.precision}"
             )
         if self.max_replications < 3:
-            raise UserError(f"max_replications must be at least 3, got {self.max_replications}")
+            raise ParameterError(
+                "max_replications", f"must be at least 3, got {self.max_replications}"
+            )
         if self.k_limit < 1:
-            raise UserError(f"k_limit must be at least 1, got {self.k_limit}")
+            raise ParameterError("k_limit", f"must be at least 1, got {self.k_limit}")
 
 
 def _check_options(options: Sequence[Scenario]) -> None:
@@ -193,7 +200,7 @@ def _check_options(options: Sequence[Scenario]) -> None:
 def _seeded(scenarios: Sequence[Scenario], seed: int | None) -> list[Scenario]:
     """Every scenario on one seed: ``seed``, or the base's (the first) if None."""
     common = scenarios[0].seed if seed is None else seed
-    return [with_seed(s, common) for s in scenarios]
+    return [with_base_seed(s, common) for s in scenarios]
 
 
 def _scenario_labels(scenarios: Sequence[Scenario], labels: Sequence[str] | None) -> list[str]:

@@ -28,10 +28,11 @@ import pandas as pd
 
 from staffsim.experiment.options import RunOptions
 from staffsim.experiment.progress import ProgressCallback
-from staffsim.experiment.runner import apply_overrides, run_replications
+from staffsim.experiment.runner import run_replications
 from staffsim.model.run import build
 from staffsim.results.stats import t_interval
 from staffsim.scenario.schema import Scenario
+from staffsim.scenario.variants import override_scenario
 
 __all__ = [
     "DEFAULT_TOLERANCE_POINTS",
@@ -260,7 +261,7 @@ def check_steady(
     The run covers the first year from the start date, so its snapshot is the first
     30 September (a whole year when the scenario starts on 1 October).
     """
-    one_year = apply_overrides(scenario, {"horizon_years": 1})
+    one_year = override_scenario(scenario, {"horizon_years": 1})
     options = RunOptions(replications=replications, seed=seed, jobs=jobs, progress=progress)
     results = run_replications(one_year, options)
     return drift_report(one_year, results.annual, tolerance)

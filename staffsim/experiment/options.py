@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from staffsim.errors import StaffsimWarning, UserError
+from staffsim.errors import ParameterError, StaffsimWarning, UserError
 from staffsim.experiment.progress import ProgressCallback
 
 __all__ = [
@@ -98,11 +98,11 @@ def check_scheduler_address(address: str) -> str:
 
 def _whole(name: str, value: Any, lowest: int, highest: int | None = None) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise UserError(f"{name} must be a whole number, not {value!r}")
+        raise ParameterError(name, f"must be a whole number, not {value!r}")
     if value < lowest:
-        raise UserError(f"{name} must be at least {lowest}, got {value}")
+        raise ParameterError(name, f"must be at least {lowest}, got {value}")
     if highest is not None and value > highest:
-        raise UserError(f"{name} must be at most {highest:,}, got {value:,}")
+        raise ParameterError(name, f"must be at most {highest:,}, got {value:,}")
 
 
 @dataclass(frozen=True)

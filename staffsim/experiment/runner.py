@@ -50,9 +50,8 @@ from staffsim.results.folders import (
 )
 from staffsim.results.manifest import scenario_sha256
 from staffsim.results.results import MANIFEST_JSON, Results
-from staffsim.scenario import overrides as scenario_overrides
-from staffsim.scenario.loader import validate_data
 from staffsim.scenario.schema import Scenario
+from staffsim.scenario.variants import with_base_seed
 
 __all__ = [
     "PARTIAL_DIR",
@@ -60,33 +59,14 @@ __all__ = [
     "DirectoryStore",
     "Experiment",
     "MemoryStore",
-    "apply_overrides",
     "identity",
     "make_arm",
     "output_folder",
     "run_replications",
-    "with_seed",
 ]
 
 
 # ---------------------------------------------------------------------- scenarios
-def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
-    """``scenario`` with dotted key paths set to new values, validated again like a file.
-
-    Raises :class:`ScenarioError` (a user error) listing every problem.
-    """
-    if not overrides:
-        return scenario
-    data, problems = scenario_overrides.apply_overrides(scenario.model_dump(mode="json"), overrides)
-    return validate_data(data, f"scenario {scenario.name!r}", problems=problems)
-
-
-def with_seed(scenario: Scenario, seed: int | None) -> Scenario:
-    """``scenario`` with its base seed set to ``seed`` (unchanged if ``seed`` is None), so
-    the resolved scenario in a manifest names the seed the run used."""
-    if seed is None or seed == scenario.seed:
-        return scenario
-    return apply_overrides(scenario, {"seed": seed})
 
 
 # ------------------------------------------------------------------------- stores
@@ -504,7 +484,7 @@ def run_replications(
     others.
     """
     options = options or RunOptions()
-    scenario = with_seed(scenario, options.seed)
+    scenario = with_base_seed(scenario, options.seed)
     reps = range(options.replications)
     with output_folder(options, RUN_FILES):
         arm = make_arm(label or scenario.name, scenario, options)

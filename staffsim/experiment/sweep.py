@@ -1,9 +1,9 @@
 """Parameter sweeps: a full grid of scenario values, run on common random numbers.
 
-``--vary caseload.cap_per_fte=16,18,20 --vary costs.retention_supplement_gbp_per_year=0,3000``
-gives the six scenarios of the grid (every combination, the first key path varying
-slowest). Every grid point runs the same ``(seed, replication)`` pairs, so differences
-between points are the parameters' effect, not noise that differs from point to point.
+``vary={"caseload.cap_per_fte": [16, 18, 20], "costs.retention_supplement_gbp_per_year":
+[0, 3000]}`` (on the command line, ``--vary caseload.cap_per_fte=16,18,20 --vary ...``) gives
+the six scenarios of the grid (every combination, the first key path varying slowest).
+Every grid point runs the same ``(seed, replication)`` pairs, so differences between points are the parameters' effect, not noise that differs from point to point.
 
 The sweep's table is tidy, one row per grid point, metric and period, with the varied key
 paths as columns (named by their key paths) followed by ``point, metric, unit, period, mean,
@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from staffsim.errors import UserError
+from staffsim.errors import ParameterError, UserError
 from staffsim.experiment.options import RunOptions
 from staffsim.experiment.runner import (
     PARTIAL_DIR,
@@ -31,50 +30,26 @@ from staffsim.experiment.runner import (
     DirectoryStore,
     Experiment,
     MemoryStore,
-    apply_overrides,
     identity,
     output_folder,
-    with_seed,
 )
 from staffsim.results import io, tables
 from staffsim.results.folders import clear_partial
 from staffsim.results.manifest import build_manifest, replication_entry, scenario_sha256
 from staffsim.results.results import MANIFEST_JSON, SWEEP_ANNUAL_CSV, SWEEP_CSV, SweepResults
 from staffsim.scenario.loader import load_scenario
-from staffsim.scenario.paths import split_path
+from staffsim.scenario.overrides import Overrides, as_overrides
 from staffsim.scenario.schema import Scenario
+from staffsim.scenario.variants import override_scenario, with_base_seed
 
-__all__ = ["SWEEP_FILES", "grid", "parse_vary", "sweep_scenarios"]
+__all__ = ["SWEEP_FILES", "VARY_SOURCE", "grid", "sweep_scenarios"]
 
 SWEEP_FILES = (SWEEP_CSV, SWEEP_ANNUAL_CSV, MANIFEST_JSON)
 """The files a sweep writes in its output folder."""
 
 
-def parse_vary(text: str) -> tuple[str, list[Any]]:
-    """``"key.path=v1,v2,..."`` -> ``(key path, [v1, v2, ...])``.
-
-    The values are read as a YAML flow sequence, so numbers, ``true``/``false``, dates and
-    quoted strings mean what they mean in a scenario file, and a value holding a comma can
-    be written in brackets or quotes. Raises :class:`UserError` for anything else.
-    """
-    path, sep, values = text.partition("=")
-    path = path.strip()
-    example = "expected KEY.PATH=V1,V2,... such as caseload.cap_per_fte=16,18,20"
-    if not sep or not path or not values.strip():
-        raise UserError(f"--vary {text!r}: {example}")
-    try:
-        split_path(path)
-    except ValueError as exc:
-        raise UserError(f"--vary {text!r}: {exc}") from None
-    try:
-        parsed = yaml.safe_load(f"[{values}]")
-    except yaml.YAMLError:
-        raise UserError(f"--vary {text!r}: cannot read the values; {example}") from None
-    if not isinstance(parsed, list) or not parsed or any(v is None for v in parsed):
-        raise UserError(f"--vary {text!r}: an empty value; {example}")
-    if len({json.dumps(v, sort_keys=True, default=str) for v in parsed}) != len(parsed):
-        raise UserError(f"--vary {text!r}: a value is repeated")
-    return path, parsed
+VARY_SOURCE = "vary"
+"""The source named in a problem with a grid point's value."""
 
 
 def grid(vary: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
@@ -91,16 +66,22 @@ def _cell(value: Any) -> Any:
 
 
 def _point_scenarios(
-    base: Scenario | str | Path, points: Sequence[Mapping[str, Any]], overrides: Mapping
+    base: Scenario | str | Path, points: Sequence[Mapping[str, Any]], overrides: Overrides
 ) -> list[Scenario]:
-    if isinstance(base, Scenario):
-        return [apply_overrides(base, {**overrides, **point}) for point in points]
-    return [load_scenario(base, {**overrides, **point}) for point in points]
+    """Each grid point's scenario: ``overrides``, then the point's values, on ``base``."""
+    out = []
+    for point in points:
+        changes = [*as_overrides(overrides), *as_overrides(point, VARY_SOURCE)]
+        if isinstance(base, Scenario):
+            out.append(override_scenario(base, changes))
+        else:
+            out.append(load_scenario(base, changes))
+    return out
 
 
 def _check_vary(vary: Mapping[str, Sequence[Any]]) -> None:
     if not vary or any(len(v) == 0 for v in vary.values()):
-        raise UserError("a sweep needs at least one key path with at least one value")
+        raise ParameterError("vary", "must name at least one key path, each with a value")
 
 
 def _point_labels(count: int) -> list[str]:
@@ -197,7 +178,7 @@ def _collect(
 def _sweep_manifest(
     base: Scenario,
     vary: Mapping[str, Sequence[Any]],
-    overrides: Mapping[str, Any],
+    overrides: Overrides,
     points: list[dict[str, Any]],
     replications: int,
     failures: list[dict[str, Any]],
@@ -208,7 +189,7 @@ def _sweep_manifest(
         fields={
             "base": base.name,
             "vary": json.loads(json.dumps(dict(vary), default=str)),
-            "overrides": json.loads(json.dumps(dict(overrides), default=str)),
+            "overrides": json.loads(json.dumps({o.path: o.value for o in overrides}, default=str)),
             "points": points,
             "replications": replications,
             "failures": failures,
@@ -222,7 +203,7 @@ def sweep_scenarios(
     vary: Mapping[str, Sequence[Any]],
     run_options: RunOptions | None = None,
     *,
-    overrides: Mapping[str, Any] | None = None,
+    overrides: Overrides | None = None,
     metrics: Sequence[str] | None = None,
 ) -> SweepResults:
     """Run the grid of ``vary`` (key path -> values) over ``base`` on common random numbers.
@@ -235,12 +216,12 @@ def sweep_scenarios(
     """
     run_options = run_options or RunOptions()
     _check_vary(vary)
-    overrides = dict(overrides or {})
+    overrides = as_overrides(overrides)
     points = grid(vary)
     base_scenario = _point_scenarios(base, [{}], overrides)[0]
     seed = base_scenario.seed if run_options.seed is None else run_options.seed
-    base_scenario = with_seed(base_scenario, seed)
-    scenarios = [with_seed(s, seed) for s in _point_scenarios(base, points, overrides)]
+    base_scenario = with_base_seed(base_scenario, seed)
+    scenarios = [with_base_seed(s, seed) for s in _point_scenarios(base, points, overrides)]
     reps = range(run_options.replications)
     with output_folder(run_options, SWEEP_FILES):
         arms = _make_arms(_point_labels(len(points)), scenarios, run_options)

@@ -26,12 +26,13 @@ import numpy as np
 import pandas as pd
 
 from staffsim.experiment.options import RunOptions
-from staffsim.experiment.runner import apply_overrides
 from staffsim.experiment.sweep import sweep_scenarios
 from staffsim.model.run import build
 from staffsim.results import io, stats
 from staffsim.scenario.loader import load_scenario
+from staffsim.scenario.overrides import Overrides
 from staffsim.scenario.schema import Scenario
+from staffsim.scenario.variants import override_scenario
 
 __all__ = ["TippingResult", "find_tipping_point"]
 
@@ -100,7 +101,7 @@ def find_tipping_point(
     *,
     metric: str = "vacancy_rate_fte",
     final_years: int = 1,
-    overrides: dict[str, Any] | None = None,
+    overrides: Overrides | None = None,
     run_options: RunOptions | None = None,
 ) -> TippingResult:
     """Sweep ``lever`` over ``values`` and locate where the service tips into decline.
@@ -111,14 +112,15 @@ def find_tipping_point(
     """
     run_options = (run_options or RunOptions()).replace(out_dir=None, resume=False)
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    base = apply_overrides(base, overrides or {})
+    base = override_scenario(base, overrides)
     values = sorted(values)
+    # Each value checked as the lever's before anything runs, so a problem names the lever.
+    point_scenarios = [override_scenario(base, {lever: v}, source="lever") for v in values]
     sweep = sweep_scenarios(base, {lever: list(values)}, run_options)
     annual = sweep.annual
     rows = []
     for point, value in enumerate(values):
-        point_scenario = apply_overrides(base, {lever: value})
-        start = _start_value(point_scenario, metric)
+        start = _start_value(point_scenarios[point], metric)
         part = annual[annual.point == point]
         last_periods = sorted(part.time_period.unique())[-final_years:]
         final = part[part.time_period.isin(last_periods)].groupby("replication")[metric].mean()

@@ -1,27 +1,50 @@
 """Probability distributions of durations, declared by name and parameters.
 
 A scenario writes ``{dist: lognormal, mean_days: 200, sd_days: 120}``. Every duration is
-in days. Each distribution knows its mean; sampling lives in :mod:`staffsim.model.sampling`
-so that this layer stays free of random numbers.
+in days, at most :data:`MAX_DAYS` (a century); a mean or standard deviation is at least
+:data:`MIN_DAYS`, so that no parameter can overflow or collapse a duration to nothing.
+Each distribution knows its mean; sampling lives in :mod:`staffsim.model.sampling` so
+that this layer stays free of random numbers.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
 from staffsim.scenario.base import Section
 
-__all__ = ["Distribution", "Exponential", "Fixed", "Gamma", "Lognormal", "Uniform"]
+__all__ = [
+    "MAX_DAYS",
+    "MIN_DAYS",
+    "Distribution",
+    "Exponential",
+    "Fixed",
+    "Gamma",
+    "Lognormal",
+    "Uniform",
+]
+
+MAX_DAYS = 36_525.0
+"""Longest duration a distribution's parameter may give: a century of days."""
+
+MIN_DAYS = 0.001
+"""Smallest mean or standard deviation: under two minutes."""
+
+
+def _days(description: str, *, positive: bool = False) -> Any:
+    """A duration parameter: ``>= 0`` (or ``>= MIN_DAYS``) and ``<= MAX_DAYS`` days."""
+    lower = MIN_DAYS if positive else 0
+    return Field(ge=lower, le=MAX_DAYS, description=description, json_schema_extra={"unit": "days"})
 
 
 class Fixed(Section):
     """Always the same duration."""
 
     dist: Literal["fixed"] = "fixed"
-    days: float = Field(ge=0, description="The duration.", json_schema_extra={"unit": "days"})
+    days: float = _days("The duration.")
 
     @property
     def mean(self) -> float:
@@ -33,7 +56,7 @@ class Exponential(Section):
     """Memoryless durations (constant hazard 1 / mean)."""
 
     dist: Literal["exponential"] = "exponential"
-    mean_days: float = Field(gt=0, description="Mean duration.", json_schema_extra={"unit": "days"})
+    mean_days: float = _days("Mean duration.", positive=True)
 
     @property
     def mean(self) -> float:
@@ -45,10 +68,8 @@ class Lognormal(Section):
     """Right-skewed durations given by their mean and standard deviation (not log-scale)."""
 
     dist: Literal["lognormal"] = "lognormal"
-    mean_days: float = Field(gt=0, description="Mean duration.", json_schema_extra={"unit": "days"})
-    sd_days: float = Field(
-        gt=0, description="Standard deviation of the duration.", json_schema_extra={"unit": "days"}
-    )
+    mean_days: float = _days("Mean duration.", positive=True)
+    sd_days: float = _days("Standard deviation of the duration.", positive=True)
 
     @property
     def mean(self) -> float:
@@ -66,10 +87,8 @@ class Gamma(Section):
     """Gamma-distributed durations given by their mean and standard deviation."""
 
     dist: Literal["gamma"] = "gamma"
-    mean_days: float = Field(gt=0, description="Mean duration.", json_schema_extra={"unit": "days"})
-    sd_days: float = Field(
-        gt=0, description="Standard deviation of the duration.", json_schema_extra={"unit": "days"}
-    )
+    mean_days: float = _days("Mean duration.", positive=True)
+    sd_days: float = _days("Standard deviation of the duration.", positive=True)
 
     @property
     def mean(self) -> float:
@@ -87,12 +106,8 @@ class Uniform(Section):
     """Durations spread evenly between a minimum and a maximum."""
 
     dist: Literal["uniform"] = "uniform"
-    min_days: float = Field(
-        ge=0, description="Shortest duration.", json_schema_extra={"unit": "days"}
-    )
-    max_days: float = Field(
-        ge=0, description="Longest duration.", json_schema_extra={"unit": "days"}
-    )
+    min_days: float = _days("Shortest duration.")
+    max_days: float = _days("Longest duration.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:

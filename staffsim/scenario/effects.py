@@ -9,22 +9,39 @@ loop of the model can be switched off and tested apart.
 from __future__ import annotations
 
 import itertools
+from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, Strict, field_validator
 
-from staffsim.scenario.base import Section
+from staffsim.scenario.base import Section, StrictNumber
 
-__all__ = ["Effect"]
+__all__ = ["MAX_INPUT", "MAX_MULTIPLIER", "Effect"]
+
+MAX_INPUT = 1e6
+"""Largest input (in size) a curve's point may have."""
+
+MAX_MULTIPLIER = 10.0
+"""Largest multiplier a curve may give: a tenfold change of a rate is already extreme (the
+default curves stay within 3), and several effects multiply together."""
+
+Point = Annotated[
+    tuple[
+        Annotated[StrictNumber, Field(ge=-MAX_INPUT, le=MAX_INPUT)],
+        Annotated[StrictNumber, Field(ge=0, le=MAX_MULTIPLIER)],
+    ],
+    Strict(False),  # a list in the file
+]
 
 
 class Effect(Section):
     """A switchable multiplier curve: ``points`` are ``[input, multiplier]`` pairs."""
 
     enabled: bool = Field(True, description="False makes this effect's multiplier exactly 1.")
-    points: tuple[tuple[float, float], ...] = Field(
+    points: tuple[Point, ...] = Field(
         min_length=1,
-        description="[input, multiplier] pairs, inputs strictly increasing; linear between "
-        "points, flat outside them.",
+        strict=False,  # a list in the file
+        description="[input, multiplier] pairs, inputs strictly increasing (each between "
+        "-1e6 and 1e6), multipliers from 0 to 10; linear between points, flat outside them.",
     )
     source: str = Field("", description="Where the curve comes from, or the assumption made.")
 
@@ -36,8 +53,6 @@ class Effect(Section):
         xs = [x for x, _ in points]
         if any(b <= a for a, b in itertools.pairwise(xs)):
             raise ValueError(f"inputs must be strictly increasing, got {xs}")
-        if any(y < 0 for _, y in points):
-            raise ValueError("multipliers must be non-negative")
         return points
 
     def __call__(self, x: float) -> float:

@@ -1,4 +1,12 @@
-"""``--set key.path=value``: changing any field of a scenario from the command line.
+"""Overrides: changing any field of a scenario by its dotted key path.
+
+An override is a key path, a value and where it was given (its *source*): the
+``overrides`` argument of :func:`staffsim.load_scenario`, one of its keywords, a sweep's
+``vary``, or on the command line ``--set``. Problems in an overridden value name that
+source, as problems in a file name the file and line. A plain mapping of key paths to values
+is taken as overrides from :data:`OVERRIDES_SOURCE`.
+
+On the command line, ``--set key.path=value`` gives one.
 
 The value is read as a YAML value, so numbers, ``true``/``false``, dates, lists and
 mappings are written as they would be in a file::
@@ -9,7 +17,7 @@ mappings are written as they would be in a file::
 
 A value replaces whatever the file had at that key path (a mapping is not merged into the
 file's mapping, so a distribution can change kind). An override goes through the same
-validation as the file; its problems name the key path and say they came from ``--set``.
+validation as the file; its problems name the key path and say where they came from.
 A value containing ``: `` must be quoted (``--set 'description="a: b"'``), as in YAML.
 
 :func:`check_key_path` also checks the key paths of policies' ``set`` before any value is
@@ -20,33 +28,65 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 from pydantic import BaseModel
 
-from staffsim.scenario.errors import (
-    Origin,
-    Problem,
-    ScenarioError,
-    format_path,
-    known_keys,
-    lookup,
-    walk,
-)
+from staffsim.scenario.errors import Origin, Problem, ScenarioError, format_path
 from staffsim.scenario.paths import set_path, split_path
+from staffsim.scenario.schema_walk import known_keys, lookup, walk
 from staffsim.scenario.yaml_io import parse_value
 
 __all__ = [
+    "OVERRIDES_SOURCE",
     "SET_SOURCE",
-    "apply_overrides",
+    "Override",
+    "Overrides",
+    "as_overrides",
     "check_key_path",
     "check_override_path",
+    "keyword_overrides",
+    "override_data",
     "parse_set",
     "parse_sets",
 ]
 
+OVERRIDES_SOURCE = "overrides"
+"""The source of overrides given as a plain mapping (the ``overrides`` parameter)."""
+
 SET_SOURCE = "--set"
-"""The ``file`` of a problem in a value that came from the command line."""
+"""The source of a value that came from the command line's ``--set``."""
+
+
+@dataclass(frozen=True)
+class Override:
+    """``path`` (dotted) set to ``value``; ``source`` says where it was given."""
+
+    path: str
+    value: Any
+    source: str = OVERRIDES_SOURCE
+
+
+Overrides: TypeAlias = "Mapping[str, Any] | Iterable[Override]"
+"""Overrides as a mapping of key paths to values, or as :class:`Override` items."""
+
+
+def as_overrides(overrides: Overrides | None, source: str = OVERRIDES_SOURCE) -> list[Override]:
+    """Overrides as a list of :class:`Override`; a mapping's come from ``source``."""
+    if overrides is None:
+        return []
+    if isinstance(overrides, Mapping):
+        return [Override(str(path), value, source) for path, value in overrides.items()]
+    return list(overrides)
+
+
+def keyword_overrides(keywords: Mapping[str, Any]) -> list[Override]:
+    """Keyword arguments as overrides, ``__`` standing for the dot
+    (``caseload__cap_per_fte=18``); each names its keyword as its source."""
+    return [
+        Override(key.replace("__", "."), value, f"keyword {key}") for key, value in keywords.items()
+    ]
 
 
 def parse_set(text: str) -> tuple[str, Any]:
@@ -138,19 +178,22 @@ def _suggest_path(
     return None
 
 
-def check_override_path(path: str, value: Any, data: Any) -> Problem | None:
+def check_override_path(
+    path: str, value: Any, data: Any, source: str = OVERRIDES_SOURCE
+) -> Problem | None:
     """A problem if ``path`` names no field of a scenario (with a did-you-mean), else None.
 
     ``data`` is the scenario being overridden; it decides which keys a distribution has.
+    ``source`` is where the override was given.
     """
+    if not isinstance(path, str):
+        return Problem(source, str(path), "a dotted key path such as caseload.cap_per_fte", value)
     try:
         parts = split_path(path)
     except ValueError:
-        return Problem(SET_SOURCE, path, "a dotted key path such as caseload.cap_per_fte", value)
+        return Problem(source, path, "a dotted key path such as caseload.cap_per_fte", value)
     if parts[0] == "schema_version":  # the format the file is written in, not a setting
-        return Problem(
-            SET_SOURCE, path, "a scenario field; schema_version is the file's format", value
-        )
+        return Problem(source, path, "a scenario field; schema_version is the file's format", value)
     bad = check_key_path(parts, data)
     if bad is None:
         return None
@@ -158,7 +201,7 @@ def check_override_path(path: str, value: Any, data: Any) -> Problem | None:
     where = format_path(parts[:index]) or "the top level"
     expected = f"a known key of {where}" + (": " + ", ".join(allowed) if allowed else "")
     suggestion = f"did you mean {fixed!r}?" if fixed else None
-    return Problem(SET_SOURCE, path, expected, value, suggestion)
+    return Problem(source, path, expected, value, suggestion)
 
 
 def _exists(data: Any, key: tuple[str, ...]) -> bool:
@@ -169,20 +212,22 @@ def _exists(data: Any, key: tuple[str, ...]) -> bool:
     return True
 
 
-def apply_overrides(
+def override_data(
     data: dict[str, Any],
-    overrides: Mapping[str, Any],
+    overrides: Overrides,
     origins: dict[tuple[Any, ...], Origin] | None = None,
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """``data`` with each override applied, and the problems of overrides whose key path
-    is unknown (those are not applied, so that each mistake is reported once).
+    """Raw scenario ``data`` with each override applied in order, and the problems of
+    overrides whose key path is unknown (those are not applied, so that each mistake is
+    reported once). Validation is the caller's.
 
     ``origins`` (key path -> where the value was written) is updated in place: an
-    overridden value and everything under it now come from ``--set``.
+    overridden value and everything under it now come from the override's source.
     """
     problems: list[Problem] = []
-    for path, value in overrides.items():
-        problem = check_override_path(path, value, data)
+    for override in as_overrides(overrides):
+        path, value, source = override.path, override.value, override.source
+        problem = check_override_path(path, value, data, source)
         if problem is not None:
             problems.append(problem)
             continue
@@ -194,5 +239,5 @@ def apply_overrides(
                 del origins[stale]
             # Mappings the override creates come from it too (a new case type, say).
             for n in range(created, len(key) + 1):
-                origins[key[:n]] = Origin(SET_SOURCE, None, None)
+                origins[key[:n]] = Origin(source, None, None)
     return data, problems

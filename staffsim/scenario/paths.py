@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["get_path", "set_path", "split_path"]
+__all__ = ["delete_path", "get_path", "set_path", "split_path"]
 
 
 def split_path(path: str) -> list[str]:
@@ -43,4 +44,20 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
             node[key] = child
         node = child
     node[keys[-1]] = copy.deepcopy(value)
+    return out
+
+
+def delete_path(data: dict[str, Any], loc: Sequence[Any]) -> dict[str, Any]:
+    """A copy of ``data`` without the key at ``loc`` (a tuple of mapping keys), sharing
+    what it does not change; ``data`` itself if there is no such key."""
+    if not loc or not isinstance(data, dict) or loc[0] not in data:
+        return data
+    out = dict(data)
+    if len(loc) == 1:
+        del out[loc[0]]
+        return out
+    child = out[loc[0]]
+    if not isinstance(child, dict):
+        return data
+    out[loc[0]] = delete_path(child, loc[1:])
     return out

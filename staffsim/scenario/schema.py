@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from staffsim.scenario.base import Section
+from staffsim.scenario.base import CalendarDate, Label, Section
 from staffsim.scenario.distributions import Distribution, Exponential, Fixed, Lognormal
+from staffsim.scenario.effect_curves import EFFECT_CURVES, effect_field
 from staffsim.scenario.effects import Effect
+from staffsim.scenario.errors import Loc, RuleViolations
+from staffsim.scenario.rules import broken_rules
 from staffsim.scenario.spiral import (
     Culture,
     Incidents,
@@ -64,15 +67,15 @@ class Establishment(Section):
 
     case_holding_posts: int = Field(
         100,
-        ge=0,
-        le=100_000,
+        ge=1,
+        le=50_000,
         description="Funded posts of social workers who hold cases.",
         json_schema_extra=_unit("posts (FTE)"),
     )
     non_case_holding_posts: int = Field(
         60,
         ge=0,
-        le=100_000,
+        le=50_000,
         description="Funded posts that hold no cases: team managers, senior practitioners in "
         "management roles, and other qualified roles (DfE: 21,105 case-holding FTE of 36,186 "
         "employed FTE in 2025).",
@@ -81,7 +84,7 @@ class Establishment(Section):
     team_manager_posts: int | None = Field(
         None,
         ge=0,
-        le=100_000,
+        le=50_000,
         description="How many of the non-case-holding posts are team managers, each leading "
         "a team of case holders; empty means one per seven case-holding posts (a span of "
         "control of seven), at most the non-case-holding posts.",
@@ -187,7 +190,7 @@ class Demand(Section):
     arrivals_per_day: float = Field(
         5.0,
         ge=0,
-        le=10_000,
+        le=5_000,
         description="Mean case arrivals a day (Poisson).",
         json_schema_extra=_unit("cases/day"),
     )
@@ -226,16 +229,8 @@ class Demand(Section):
     case_types: dict[str, CaseType] = Field(
         default_factory=_default_case_types,
         min_length=1,
-        description="The case types, by name.",
+        description="The case types, by name; their shares sum to 1.",
     )
-
-    @field_validator("case_types")
-    @classmethod
-    def _shares_sum_to_one(cls, case_types: dict[str, CaseType]) -> dict[str, CaseType]:
-        total = sum(t.share for t in case_types.values())
-        if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"case type shares must sum to 1, they sum to {total:.6g}")
-        return case_types
 
     @property
     def mean_duration_days(self) -> float:
@@ -337,7 +332,7 @@ class Attrition(Section):
     )
     review_interval_days: float = Field(
         30.4375,
-        gt=0,
+        ge=1,
         le=366,
         description="How often each worker's hazard is brought up to date with pressure, "
         "tenure and the other effects; the hazard is piecewise constant in between.",
@@ -448,7 +443,7 @@ class Agency(Section):
     extra_workers: int = Field(
         0,
         ge=0,
-        le=100_000,
+        le=10_000,
         description="Agency case holders kept on to cover absence or extra capacity rather "
         "than a vacancy (about a fifth of agency FTE nationally, DfE 2025).",
         json_schema_extra=_unit("people (FTE)"),
@@ -551,189 +546,37 @@ class Effects(Section):
             filled[name] = {**default, **value}
         return filled
 
-    pressure_on_resignation: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.6, 0.85), (1.0, 1.0), (1.3, 1.4), (1.6, 2.0), (2.0, 2.6)),
-            source="Assumption shaped by the DfE longitudinal study of social workers (2018): "
-            "too many cases is a stress for 50%, and stress is the main reason to leave.",
-        ),
-        description="Pressure (direct-work hours needed / available) -> multiplier on the "
-        "resignation hazard.",
-    )
-    tenure_on_resignation: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.3), (2.0, 1.0), (10.0, 0.8)),
-            source="Assumption: leaving is commoner in the first years in a post.",
-        ),
-        description="Tenure in the post (years) -> multiplier on the resignation hazard.",
-    )
-    pay_on_resignation: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.9, 1.3), (1.0, 1.0), (1.1, 0.85)),
-            source="Assumption: a pay elasticity of quits of about -3 near the market rate.",
-        ),
-        description="Pay relative to the market -> multiplier on the resignation hazard.",
-    )
-    pay_on_applicants: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.9, 0.7), (1.0, 1.0), (1.1, 1.3)),
-            source="Assumption: applicants respond to pay about as strongly as quits.",
-        ),
-        description="Pay relative to the market -> multiplier on applicants per campaign.",
-    )
-
-    supervision_on_resignation: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.4), (0.5, 1.15), (1.0, 1.0)),
-            source="Assumption shaped by the DfE longitudinal study (2018): good supervision "
-            "is among the main reasons social workers give for staying.",
-        ),
-        description="Supervision received (share of the standard) -> multiplier on the "
-        "resignation hazard.",
-    )
-    culture_on_resignation: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.2), (0.5, 1.0), (1.0, 0.9)),
-            source="Assumption shaped by the DfE longitudinal study (2018): working culture "
-            "is a source of stress for 42%.",
-        ),
-        description="Culture (0 blame, 1 just) -> multiplier on the resignation hazard "
-        "(morale), apart from any incident.",
-    )
-    blame_on_resignation: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.0), (1.0, 3.0)),
-            source="Assumption: staff named in a blamed serious incident are several times "
-            "likelier to leave in the following months.",
-        ),
-        description="Blame (1 - culture) on a worker involved in an incident -> multiplier on "
-        "their resignation hazard for incidents.blame_days.",
-    )
-    blame_on_team_resignation: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.0), (1.0, 1.4)),
-            source="Assumption: a blamed incident unsettles the whole team.",
-        ),
-        description="Blame (1 - culture) after an incident in the team -> multiplier on each "
-        "team member's resignation hazard for incidents.blame_days.",
-    )
-    defensive_on_admin: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.0), (1.0, 1.04), (5.0, 1.15)),
-            source="Assumption: blamed incidents add checklists and recording (defensive "
-            "practice); paperwork is the first source of stress (68%, DfE 2018).",
-        ),
-        description="Blamed incidents in the last incidents.defensive_days, each weighted by "
-        "blame -> multiplier on the admin share.",
-    )
-    learning_on_incidents: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.0), (3.0, 0.85), (10.0, 0.7)),
-            source="Assumption: learning reviews prevent a share of repeat incidents.",
-        ),
-        description="Learning stock (reviews in a just culture, each weighted by culture, "
-        "fading with incidents.learning_decay_days) -> multiplier on the incident rate.",
-    )
-    quality_on_incidents: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.3, 3.0), (0.58, 1.6), (0.75, 1.0), (0.9, 0.4), (1.0, 0.0)),
-            source="Assumption: incidents rise steeply as practice falls; none when practice "
-            "is perfect.",
-        ),
-        description="Quality index -> multiplier on the incident rate.",
-    )
-    pressure_on_quality: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.6, 1.05), (0.9, 1.0), (1.2, 0.9), (1.6, 0.75), (2.0, 0.6)),
-            source="Assumption: practice suffers as workloads exceed the time available.",
-        ),
-        description="Service pressure -> multiplier on the quality index.",
-    )
-    experience_on_quality: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.03), (0.25, 1.0), (0.5, 0.93), (1.0, 0.8)),
-            source="Assumption: a workforce of novices practises less well.",
-        ),
-        description="Share of case-holder FTE with under quality.novice_experience_years of "
-        "experience -> multiplier on the quality index.",
-    )
-    continuity_on_quality: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.03), (0.3, 1.0), (1.0, 0.88), (2.0, 0.75)),
-            source="Assumption: every change of social worker breaks a relationship "
-            "(27% of children looked after had 3+ social workers in 2024, DfE).",
-        ),
-        description="Changes of social worker per open case per year -> multiplier on the "
-        "quality index.",
-    )
-    supervision_on_quality: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 0.8), (0.5, 0.9), (1.0, 1.0)),
-            source="Assumption: reflective supervision improves decisions.",
-        ),
-        description="Supervision received (share of the standard) -> multiplier on the "
-        "quality index.",
-    )
-    unallocated_on_quality: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.0), (0.05, 0.92), (0.2, 0.7)),
-            source="Assumption: unallocated children are unprotected children.",
-        ),
-        description="Share of open cases waiting unallocated -> multiplier on the quality index.",
-    )
-    reputation_on_applicants: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.2, 0.503), (0.45, 0.934), (0.58, 1.0), (0.75, 1.684)),
-            source="Fitted by scripts/calibrate_reputation.py to the DfE 2022-2025 council "
-            "rates grouped by latest Ofsted judgement (method in "
-            "staffsim.calibration.reputation).",
-        ),
-        description="Reputation -> multiplier on applicants per campaign.",
-    )
-    reputation_on_resignation: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.2, 1.2), (0.45, 1.155), (0.58, 1.0), (0.75, 0.927)),
-            source="Fitted by scripts/calibrate_reputation.py to the DfE 2022-2025 council "
-            "rates grouped by latest Ofsted judgement (method in "
-            "staffsim.calibration.reputation).",
-        ),
-        description="Reputation -> multiplier on the resignation hazard.",
-    )
-    reputation_on_agency_availability: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.2, 0.966), (0.45, 1.109), (0.58, 1.0), (0.75, 0.579)),
-            source="Fitted by scripts/calibrate_reputation.py to the DfE 2022-2025 council "
-            "rates grouped by latest Ofsted judgement (method in "
-            "staffsim.calibration.reputation)."
-            " Services judged outstanding cover fewer vacancies with agency staff.",
-        ),
-        description="Reputation -> multiplier on the chance an agency search succeeds.",
-    )
-    reputation_on_agency_price: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.0, 1.25), (0.5, 1.0), (1.0, 0.95)),
-            source="Assumption: agencies charge a premium to services in difficulty (NAO 2016 "
-            "and council reports of premiums from +33% to 2.8x).",
-        ),
-        description="Reputation -> multiplier on the agency day rate.",
-    )
-
-    price_cap_on_agency_availability: Effect = Field(
-        default_factory=lambda: Effect(
-            points=((0.6, 0.2), (0.8, 0.6), (1.0, 1.0)),
-            source="Assumption: agencies place workers where they are paid most; regional "
-            "price caps (memoranda of understanding) reduced supply in the councils that "
-            "held to them.",
-        ),
-        description="Agency price cap over the market day rate -> multiplier on the chance "
-        "an agency search succeeds (1 when there is no cap or the cap is above the market).",
-    )
+    pressure_on_resignation: Effect = effect_field("pressure_on_resignation")
+    tenure_on_resignation: Effect = effect_field("tenure_on_resignation")
+    pay_on_resignation: Effect = effect_field("pay_on_resignation")
+    pay_on_applicants: Effect = effect_field("pay_on_applicants")
+    supervision_on_resignation: Effect = effect_field("supervision_on_resignation")
+    culture_on_resignation: Effect = effect_field("culture_on_resignation")
+    blame_on_resignation: Effect = effect_field("blame_on_resignation")
+    blame_on_team_resignation: Effect = effect_field("blame_on_team_resignation")
+    defensive_on_admin: Effect = effect_field("defensive_on_admin")
+    learning_on_incidents: Effect = effect_field("learning_on_incidents")
+    quality_on_incidents: Effect = effect_field("quality_on_incidents")
+    pressure_on_quality: Effect = effect_field("pressure_on_quality")
+    experience_on_quality: Effect = effect_field("experience_on_quality")
+    continuity_on_quality: Effect = effect_field("continuity_on_quality")
+    supervision_on_quality: Effect = effect_field("supervision_on_quality")
+    unallocated_on_quality: Effect = effect_field("unallocated_on_quality")
+    reputation_on_applicants: Effect = effect_field("reputation_on_applicants")
+    reputation_on_resignation: Effect = effect_field("reputation_on_resignation")
+    reputation_on_agency_availability: Effect = effect_field("reputation_on_agency_availability")
+    reputation_on_agency_price: Effect = effect_field("reputation_on_agency_price")
+    price_cap_on_agency_availability: Effect = effect_field("price_cap_on_agency_availability")
 
     def all_off(self) -> Effects:
         """A copy with every effect switched off."""
         return self.model_copy(
             update={name: getattr(self, name).off() for name in type(self).model_fields}
         )
+
+
+if tuple(Effects.model_fields) != tuple(curve.name for curve in EFFECT_CURVES):
+    raise RuntimeError("Effects must declare exactly the effects of EFFECT_CURVES, in order")
 
 
 class InitialState(Section):
@@ -753,12 +596,14 @@ class InitialState(Section):
     vacant_case_holding_posts: int = Field(
         0,
         ge=0,
+        le=50_000,
         description="Case-holding posts with no employee on the start date.",
         json_schema_extra=_unit("posts"),
     )
     vacant_non_case_holding_posts: int = Field(
         0,
         ge=0,
+        le=50_000,
         description="Non-case-holding posts with no employee on the start date.",
         json_schema_extra=_unit("posts"),
     )
@@ -786,6 +631,7 @@ class InitialState(Section):
     agency_covering_vacancies: int = Field(
         0,
         ge=0,
+        le=100_000,
         description="Agency workers in vacant posts on the start date (case-holding posts first).",
         json_schema_extra=_unit("people (FTE)"),
     )
@@ -813,7 +659,7 @@ class InitialState(Section):
     open_cases: int | None = Field(
         None,
         ge=0,
-        le=10_000_000,
+        le=1_000_000,
         description="Open cases on the start date; empty means the equilibrium number "
         "(arrivals a day x mean duration). Types are split in proportion to share x mean "
         "duration and remaining durations drawn from the equilibrium (length-biased) "
@@ -825,18 +671,26 @@ class InitialState(Section):
 class Policy(Section):
     """A dated change: from ``date`` on, each ``set`` key path takes its new value."""
 
-    name: str = Field(min_length=1, description="A short name for tables and charts.")
-    date: dt.date = Field(description="The day the change takes effect.")
+    name: str = Field(
+        min_length=1, max_length=200, description="A short name for tables and charts."
+    )
+    date: CalendarDate = Field(
+        description="The day the change takes effect, from 1900-01-01 to 2200-12-31."
+    )
     set: dict[str, Any] = Field(
         min_length=1,
         description="Dotted key paths of scenario fields and their new values, e.g. "
         "{'caseload.cap_per_fte': 18}.",
     )
     cost_gbp_one_off: float = Field(
-        0.0, ge=0, description="Cost incurred on the date.", json_schema_extra=_unit("GBP")
+        0.0, ge=0, le=1e10, description="Cost incurred on the date.", json_schema_extra=_unit("GBP")
     )
     cost_gbp_per_year: float = Field(
-        0.0, ge=0, description="Running cost from the date on.", json_schema_extra=_unit("GBP/year")
+        0.0,
+        ge=0,
+        le=1e10,
+        description="Running cost from the date on.",
+        json_schema_extra=_unit("GBP/year"),
     )
 
 
@@ -849,15 +703,23 @@ class Scenario(Section):
         le=SCHEMA_VERSION,
         description="The scenario file format; older files are migrated or refused with a message.",
     )
-    name: str = Field("scenario", min_length=1, description="Short name used in tables.")
+    name: Label = Field(
+        "scenario",
+        description="Short name used in tables and for the default output folder: letters, "
+        "digits, '-', '_' and '.', not starting with '.'.",
+    )
     description: str = Field("", description="What the scenario represents.")
-    start_date: dt.date = Field(
+    start_date: CalendarDate = Field(
         dt.date(2024, 10, 1),
-        description="First simulated day; 1 October makes each simulated year a DfE "
-        "reporting year ending 30 September.",
+        description="First simulated day, from 1900-01-01 to 2200-12-31; 1 October makes each "
+        "simulated year a DfE reporting year ending 30 September.",
     )
     horizon_years: float = Field(
-        5.0, gt=0, le=100, description="Length of a run.", json_schema_extra=_unit("years")
+        5.0,
+        ge=0.003,
+        le=100,
+        description="Length of a run (at least a day).",
+        json_schema_extra=_unit("years"),
     )
     seed: int = Field(12345, ge=0, le=2**63 - 1, description="Base seed of the random streams.")
     establishment: Establishment = Field(default_factory=Establishment)
@@ -878,7 +740,9 @@ class Scenario(Section):
     inspection: Inspection = Field(default_factory=Inspection)
     reputation: Reputation = Field(default_factory=Reputation)
     policies: tuple[Policy, ...] = Field(
-        (), description="Dated changes to the scenario's parameters, applied in date order."
+        (),
+        strict=False,  # a list in the file
+        description="Dated changes to the scenario's parameters, applied in date order.",
     )
 
     @model_validator(mode="before")
@@ -888,31 +752,17 @@ class Scenario(Section):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        est, ini = self.establishment, self.initial
-        problems = []
-        if ini.vacant_case_holding_posts > est.case_holding_posts:
-            problems.append(
-                f"initial.vacant_case_holding_posts ({ini.vacant_case_holding_posts}) exceeds "
-                f"establishment.case_holding_posts ({est.case_holding_posts})"
-            )
-        if ini.vacant_non_case_holding_posts > est.non_case_holding_posts:
-            problems.append(
-                f"initial.vacant_non_case_holding_posts ({ini.vacant_non_case_holding_posts}) "
-                f"exceeds establishment.non_case_holding_posts ({est.non_case_holding_posts})"
-            )
-        vacancies = ini.vacant_case_holding_posts + ini.vacant_non_case_holding_posts
-        if ini.agency_cover_share is not None and ini.agency_covering_vacancies:
-            problems.append(
-                "give initial.agency_covering_vacancies or initial.agency_cover_share, not both"
-            )
-        if ini.agency_covering_vacancies > vacancies:
-            problems.append(
-                f"initial.agency_covering_vacancies ({ini.agency_covering_vacancies}) exceeds "
-                f"the initial vacancies ({vacancies})"
-            )
-        if problems:
-            raise ValueError("; ".join(problems))
+        """Every rule across fields (:mod:`staffsim.scenario.rules`), all broken ones at once."""
+        issues = broken_rules(self._value_at)
+        if issues:
+            raise RuleViolations(issues)
         return self
+
+    def _value_at(self, loc: Loc) -> Any:
+        node: Any = self
+        for key in loc:
+            node = node[key] if isinstance(node, dict) else getattr(node, str(key))
+        return node
 
     @property
     def initial_agency_cover(self) -> int:

@@ -7,12 +7,12 @@ the other effects in :class:`staffsim.scenario.schema.Effects`.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from staffsim.scenario.base import Section
+from staffsim.scenario.base import CalendarDate, Section
+from staffsim.scenario.errors import Issue, RuleViolations
 
 __all__ = ["RATINGS", "Culture", "Incidents", "Inspection", "Quality", "Reputation", "Supervision"]
 
@@ -157,9 +157,10 @@ class Inspection(Section):
     """Ofsted inspections (ILACS) and the judgements they make."""
 
     current_rating: Rating = Field("good", description="Latest judgement on the start date.")
-    last_inspection_date: dt.date | None = Field(
+    last_inspection_date: CalendarDate | None = Field(
         None,
-        description="Date of that judgement; empty means half an interval before the start.",
+        description="Date of that judgement, from 1900-01-01 and on or before the start date; "
+        "empty means half an interval before the start.",
     )
     interval_days: dict[Rating, Annotated[float, Field(gt=0, le=36500)]] = Field(
         default_factory=lambda: {
@@ -204,10 +205,22 @@ class Inspection(Section):
         missing = [r for r in RATINGS if r not in self.interval_days]
         if missing:
             raise ValueError(f"interval_days needs every judgement; missing {missing}")
-        if not self.outstanding_from >= self.good_from >= self.requires_improvement_from:
-            raise ValueError(
-                "thresholds must satisfy outstanding_from >= good_from >= requires_improvement_from"
+        issues = []
+        if self.good_from > self.outstanding_from:
+            issues.append(
+                Issue(("good_from",), "at most outstanding_from", self.good_from, kind="rule")
             )
+        if self.requires_improvement_from > self.good_from:
+            issues.append(
+                Issue(
+                    ("requires_improvement_from",),
+                    "at most good_from",
+                    self.requires_improvement_from,
+                    kind="rule",
+                )
+            )
+        if issues:
+            raise RuleViolations(issues)
         return self
 
 

@@ -6,9 +6,13 @@ Reading one must never run code or exhaust memory, so this module
 * refuses every tag outside that plain set (``!!python/object``, ``!!binary``, custom
   ``!tags``) before a single value is constructed: nothing in the file is ever turned
   into a Python object other than those plain values;
-* bounds the size of the document *after* alias expansion (:data:`MAX_NODES`), its
-  nesting depth (:data:`MAX_DEPTH`) and the file's size (:data:`MAX_FILE_BYTES`), so a
-  "billion laughs" file of nested aliases is refused at once, and a recursive alias too;
+* reads only a regular file, refusing a device (``/dev/zero``), a named pipe (which could
+  wait for ever for a writer) or a folder before reading a byte, and reads at most
+  :data:`MAX_FILE_BYTES`, so a file that grows or lies about its size cannot exhaust memory;
+* refuses a file holding NUL bytes (a binary file, not YAML text);
+* bounds the size of the document *after* alias expansion (:data:`MAX_NODES`) and its
+  nesting depth (:data:`MAX_DEPTH`), so a "billion laughs" file of nested aliases is
+  refused at once, and a recursive alias too;
 * refuses a mapping that repeats a key (YAML keeps the last silently, which hides a
   mistake);
 * reports syntax errors with the file, line and column;
@@ -19,6 +23,9 @@ Reading one must never run code or exhaust memory, so this module
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +34,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from staffsim.scenario.errors import Problem, ScenarioError, format_path, walk
+from staffsim.scenario.errors import Problem, ScenarioError, format_path
+from staffsim.scenario.schema_walk import walk
 
 __all__ = [
     "MAX_DEPTH",
@@ -37,6 +45,7 @@ __all__ = [
     "load_yaml",
     "load_yaml_file",
     "parse_value",
+    "read_file_bounded",
 ]
 
 MAX_NODES = 100_000
@@ -73,16 +82,26 @@ def _lenient_timestamp(loader: yaml.SafeLoader, node: ScalarNode) -> Any:
 
 _Loader.add_constructor(_CORE + "timestamp", _lenient_timestamp)
 
+# YAML 1.2 reads 1e3 and 2.5E-4 as numbers; PyYAML (YAML 1.1) wants a dot and a signed
+# exponent, and would read them as text that the schema then refuses.
+_Loader.add_implicit_resolver(
+    _CORE + "float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
 
 @dataclass
 class YamlDocument:
     """A read document: the data, where each key was written, and non-fatal problems
-    (repeated keys) to report with the schema's."""
+    (repeated keys) to report with the schema's. ``empty`` is true for a document with
+    no content at all (nothing, or only comments), which reads as an empty mapping."""
 
     data: Any
     source: str
     locations: dict[tuple[Any, ...], Location] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    empty: bool = False
 
 
 def _mark(node: Node) -> Location:
@@ -219,11 +238,25 @@ def _prefix_duplicates(problems: list[Problem], locations: dict, data: Any) -> l
 def load_yaml(text: str, source: str) -> YamlDocument:
     """Read YAML text safely; raise :class:`ScenarioError` naming ``source`` if it cannot
     be read. An empty document reads as an empty mapping."""
-    loader = _Loader(text)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ScenarioError(
+            [
+                Problem(
+                    source,
+                    "",
+                    "YAML text, without NUL bytes (this looks like a binary file)",
+                    line=line,
+                )
+            ],
+            source,
+        )
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)
         root = loader.get_single_node()
         if root is None:
-            return YamlDocument({}, source)
+            return YamlDocument({}, source, empty=True)
         _check(root, source)
         duplicates = _duplicates(root, source)
         data = loader.construct_document(root)
@@ -246,33 +279,71 @@ def load_yaml(text: str, source: str) -> YamlDocument:
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. !!int abc
         raise _refuse(source, None, f"valid YAML values ({exc})") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return YamlDocument(data, source, locations, _prefix_duplicates(duplicates, locations, data))
 
 
-def load_yaml_file(path: str | Path) -> YamlDocument:
-    """Read a YAML file safely (see :func:`load_yaml`); the file's name is its source."""
-    source = str(path)
+def _file_problem(source: str, expected: str) -> ScenarioError:
+    return ScenarioError([Problem(source, "", expected)], source)
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_file_bounded(path: str | Path, source: str, limit: int | None = None) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit`` of them (default
+    :data:`MAX_FILE_BYTES`).
+
+    The file is checked before a byte is read: it must exist and be a regular file (not a
+    folder, device or named pipe); it is opened without blocking, checked again once open
+    (it may have been replaced), and read with a bound, so that its size is known before
+    it is held in memory. Raises :class:`ScenarioError` naming ``source``.
+    """
+    limit = MAX_FILE_BYTES if limit is None else limit
     try:
-        raw = Path(path).read_bytes()
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise ScenarioError([Problem(source, "", "an existing file")], source) from None
-    except IsADirectoryError:
-        raise ScenarioError([Problem(source, "", "a file, not a directory")], source) from None
+        raise _file_problem(source, "an existing file") from None
     except OSError as exc:
-        raise ScenarioError(
-            [Problem(source, "", f"a readable file ({exc.strerror})")], source
-        ) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError(
-            [Problem(source, "", f"a file of at most {MAX_FILE_BYTES:,} bytes")], source
-        )
+        raise _file_problem(source, f"a readable file ({exc.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise _file_problem(source, "a file, not a directory")
+    if not stat.S_ISREG(mode):
+        raise _file_problem(source, f"a regular file, not {_kind_of(mode)}")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise _file_problem(source, f"a readable file ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        opened = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(opened):
+            raise _file_problem(source, f"a regular file, not {_kind_of(opened)}")
+        try:
+            raw = handle.read(limit + 1)
+        except OSError as exc:
+            raise _file_problem(source, f"a readable file ({exc.strerror})") from None
+    if len(raw) > limit:
+        raise _file_problem(source, f"a file of at most {limit:,} bytes")
+    return raw
+
+
+def load_yaml_file(path: str | Path) -> YamlDocument:
+    """Read a YAML file safely (see :func:`load_yaml` and :func:`read_file_bounded`); the
+    file's name is its source."""
+    source = str(path)
+    raw = read_file_bounded(path, source)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            [Problem(source, "", f"text encoded as UTF-8 (byte {exc.start} is not)")], source
-        ) from None
+        raise _file_problem(source, f"text encoded as UTF-8 (byte {exc.start} is not)") from None
     return load_yaml(text, source)
 
 
