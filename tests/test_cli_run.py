@@ -211,5 +211,6 @@ def test_redirected_stderr_gets_progress_lines(tmp_path, capsys):
     as N/M lines, and ends with the last one."""
     assert run(tmp_path / "out") == 0
     err = capsys.readouterr().err.splitlines()
+    progress = [line for line in err if line.startswith("run_small: ")]
     assert err[0].startswith("run_small: 0/3 replications")
-    assert err[-1].startswith("run_small: 3/3 replications (100%)")
+    assert progress[-1].startswith("run_small: 3/3 replications (100%)")
