@@ -27,6 +27,8 @@ COMMAND_MODULES = [
     "staffsim.cli.compare",
     "staffsim.cli.sweep",
     "staffsim.cli.tipping",
+    "staffsim.cli.appraise",
+    "staffsim.cli.export",
 ]
 """Modules providing subcommands, in the order ``staffsim --help`` lists them."""
 

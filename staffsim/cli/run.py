@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from staffsim.cli import options
+from staffsim.cli.export import add_xlsx_option, write_xlsx
 from staffsim.experiment.runner import PARTIAL_DIR, run_replications
 from staffsim.results.results import MANIFEST_JSON, Results
 
@@ -43,6 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "random numbers) and report how much of the vacancy, agency and turnover rates each "
         "loop accounts for (explain.csv, explain.png; the runs go in DIR/explain)",
     )
+    add_xlsx_option(parser)
     parser.set_defaults(handler=run_command)
 
 
@@ -89,6 +91,7 @@ def run_command(args: argparse.Namespace) -> int:
         print("Means over replications with 95% confidence intervals:")
         print(options.summary_text(results.summary()))
         print(f"Saved to {out}: annual.csv, monthly.csv, monthly.parquet, manifest.json")
+    write_xlsx(Path(out), getattr(args, "xlsx", None), args.quiet)
     if getattr(args, "explain", False):
         code = explain_command(args, scenario, Path(out))
         if code:

@@ -74,7 +74,7 @@ EXTENDS_KEY = "extends"
 
 FIXED_FOR_A_RUN = frozenset(
     {"schema_version", "name", "description", "start_date", "horizon_years", "seed"}
-    | {"initial", "policies"}
+    | {"initial", "policies", "price_base_year"}
 )
 """Top-level keys a policy may not change: they describe the run itself or its first day."""
 
