@@ -222,7 +222,7 @@ def appraisal_text(appraisal: Appraisal) -> str:
         lines = [
             f"{row.option} against {row.base} ({row.replications} paired replications)",
             f"  Financial years {row.first_financial_year} to {row.last_financial_year}, real "
-            f"{row.price_base_year} prices, Green Book STPR 3.5% (3.0% after year 30),",
+            f"{row.price_base_year} prices, Green Book STPR 3.5% (3% after year 30),",
             f"  optimism bias {row.optimism_bias_pct:g}% on the policies' own costs",
             f"  NPV of option - base: GBP {_money(row.npv_mean_gbp)} "
             f"[95% CI {_money(row.npv_ci_low_gbp)} to {_money(row.npv_ci_high_gbp)}] "
@@ -230,8 +230,8 @@ def appraisal_text(appraisal: Appraisal) -> str:
             f"  Payback: {paid}",
             f"  Vacancy rate points avoided: {row.vacancy_rate_points_avoided:.2f}; NPV per "
             f"point: GBP {_money(row.cost_per_vacancy_point_avoided_gbp)}",
-            f"  Changes of social worker avoided (discounted): {row.sw_changes_avoided_pv:,.0f};"
-            " NPV per child keeping a social worker: "
+            f"  Social worker changes avoided (discounted): {row.sw_changes_avoided_pv:,.0f};"
+            " NPV per child kept with theirs: "
             f"GBP {_money(row.cost_per_child_keeping_social_worker_gbp)}",
         ]
         sw = appraisal.switching[appraisal.switching["option"] == row.option]
