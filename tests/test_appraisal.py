@@ -17,8 +17,8 @@ from staffsim.appraisal import appraise_comparison, costs_by_year, discount_fact
 from staffsim.appraisal.appraise import CASHFLOW_COLUMNS
 from staffsim.appraisal.costs import COST_COMPONENTS
 from staffsim.cli.main import main
-from staffsim.experiment.compare import COMPARISON_COLUMNS
 from staffsim.errors import UserError
+from staffsim.experiment.compare import COMPARISON_COLUMNS
 from staffsim.results.results import ComparisonResults, Results
 
 ROOT = Path(__file__).resolve().parents[1]

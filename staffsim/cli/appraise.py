@@ -185,7 +185,12 @@ def appraise_command(args: argparse.Namespace) -> int:
                     progress=progress,
                 )
             except KeyboardInterrupt:
-                return options.interrupted([])
+                print(
+                    f"staffsim: interrupted during the behavioural re-runs; the comparison is "
+                    f"saved in {out}: appraise it with --from {out}",
+                    file=sys.stderr,
+                )
+                return 130
     result.save(out)
     if not args.quiet:
         print(appraisal_text(result))
