@@ -55,8 +55,6 @@ def _synthetic(costs_by_fy: dict[int, float], years: int, name: str) -> Results:
             for metric, v in (
                 *((c, value if c == "agency_spend_gbp" else 0.0) for c in COST_COMPONENTS),
                 ("policy_gbp", 0.0),
-                ("policy_one_off_gbp", 0.0),
-                ("policy_running_gbp", 0.0),
                 ("total_cost_gbp", value),
                 ("sw_changes", 0.0),
             ):
@@ -211,6 +209,18 @@ def test_costs_conserve_in_every_period(pair: ComparisonResults) -> None:
         5_000.0 * 365 / 365.25,
         rel=1e-12,  # April 2025 to March 2026: 365 days
     )
+
+
+def test_policy_costs_that_do_not_match_the_model_are_refused(pair: ComparisonResults) -> None:
+    """The attribution to policies must account for every pound the model recorded."""
+    import copy
+
+    opt = pair["option"]
+    manifest = copy.deepcopy(opt.manifest)
+    manifest["scenario"]["policies"][-1]["cost_gbp_one_off"] = 40_000.0
+    altered = Results(opt.name, opt.annual, manifest, monthly=opt.monthly)
+    with pytest.raises(UserError, match=r"2025-02: the policies. costs .* not made from"):
+        costs_by_year(altered)
 
 
 def test_an_option_identical_to_the_base_has_an_npv_of_exactly_zero() -> None:

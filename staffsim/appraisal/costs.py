@@ -2,16 +2,16 @@
 
 The model records its costs month by month (``monthly.csv``): employed pay with on-costs,
 agency spend, recruitment campaigns, newly qualified (ASYE) support, and the policies' own
-costs, split into one-off costs charged on a policy's date and running costs charged pro rata
-to the days since it. Months never straddle a year boundary of either kind, so summing months
+costs (``policy_gbp``: one-off costs charged on each policy's date plus running costs pro
+rata to the days since it). Months never straddle a year boundary of either kind, so summing months
 gives each year exactly. A year the run covers only part of, at either end, is a row of its
 own with ``part_year`` true.
 
 :func:`monthly_costs` gives each replication's months with each policy's one-off and running
 costs in columns of their own (``policy_one_off_gbp: <policy name>``), attributed from the
-resolved scenario exactly as the model charges them and checked against the model's own
-monthly totals; :func:`costs_by_year` sums them into financial and census years. In every
-row the parts add to ``total_cost_gbp``, the model's total.
+resolved scenario exactly as the model charges them and checked against the model's
+``policy_gbp`` month by month; :func:`costs_by_year` sums them into financial and census
+years. In every row the parts add to ``total_cost_gbp``, the model's total.
 
 Costs are in the prices of the scenario's ``price_base_year``: the model holds every price
 constant, so they are real prices of that year throughout the run.
@@ -123,8 +123,6 @@ def monthly_costs(results: Results) -> pd.DataFrame:
     needed = [
         *COST_COMPONENTS,
         "policy_gbp",
-        "policy_one_off_gbp",
-        "policy_running_gbp",
         "total_cost_gbp",
         "sw_changes",
     ]
@@ -158,23 +156,18 @@ def monthly_costs(results: Results) -> pd.DataFrame:
         wide[f"{POLICY_RUNNING_PREFIX}{name}"] = running
         one_off_total += one_off
         running_total += running
-    if "policy_one_off_gbp" in wide and "policy_running_gbp" in wide:
-        checks = {
-            "one-off": (one_off_total, wide["policy_one_off_gbp"].to_numpy()),
-            "running": (running_total, wide["policy_running_gbp"].to_numpy()),
-        }
-    else:  # saved by a version that recorded only the policies' total
-        checks = {"": (one_off_total + running_total, wide["policy_gbp"].to_numpy())}
-    for kind, (ours, model) in checks.items():
-        gap = np.abs(ours - model) > _TOLERANCE_GBP * np.maximum(1.0, np.abs(model))
-        if gap.any():
-            i = int(np.argmax(gap))
-            raise UserError(
-                f"{results.name!r}, replication {int(wide['replication'].iloc[i])}, "
-                f"{wide['month'].iloc[i]}: the policies' {kind} costs in the scenario come to "
-                f"GBP {ours[i]:,.2f} but the model recorded GBP {model[i]:,.2f}; the results "
-                "were not made from the scenario in their manifest"
-            )
+    # The model records the policies' costs as one monthly total; the attribution must
+    # account for all of it, month by month.
+    ours, model = one_off_total + running_total, wide["policy_gbp"].to_numpy()
+    gap = np.abs(ours - model) > _TOLERANCE_GBP * np.maximum(1.0, np.abs(model))
+    if gap.any():
+        i = int(np.argmax(gap))
+        raise UserError(
+            f"{results.name!r}, replication {int(wide['replication'].iloc[i])}, "
+            f"{wide['month'].iloc[i]}: the policies' costs in the scenario come to "
+            f"GBP {ours[i]:,.2f} but the model recorded GBP {model[i]:,.2f}; the results "
+            "were not made from the scenario in their manifest"
+        )
     columns = [
         "replication",
         "month",

@@ -145,17 +145,6 @@ class Observer:
         out["total_cost_gbp"] = sum(out.values())
         return out
 
-    def _policy_cost_split(
-        self, flows: dict[str, float], start: float, end: float
-    ) -> dict[str, float]:
-        """``policy_gbp`` split into the policies' one-off costs charged in the period and
-        their running costs (GBP a year pro rata to the days from each policy's date)."""
-        running = 0.0
-        for pol in self.svc.scenario.policies:
-            begin = max(self.svc.calendar.day(pol.date), 0.0)
-            running += pol.cost_gbp_per_year * max(0.0, end - max(start, begin)) / DAYS_PER_YEAR
-        return {"policy_one_off_gbp": flows["policy_cost_gbp"], "policy_running_gbp": running}
-
     # -------------------------------------------------------------------------- rows
     def record_month(self, month_end: dt.date) -> None:
         """Append the row of the month ending ``month_end``."""
@@ -205,7 +194,6 @@ class Observer:
         )
         row.update(svc.spiral_month_row(flows))
         row.update(self._costs(flows, self._month_start, now))
-        row.update(self._policy_cost_split(flows, self._month_start, now))
         self.monthly.append(row)
         self._last_month = cum
         self._month_start = now
