@@ -17,6 +17,8 @@ comparisons), ``report`` (figures) and ``cli`` (the command line).
     results.summary()                      # means and 95% CIs per year and overall
     comparison = staffsim.compare(base, lower, replications=20)
     comparison.comparison                  # paired differences on common random numbers
+    appraisal = staffsim.appraise(base, lower, replications=20)
+    appraisal.table                        # NPV (Green Book), payback, cost-effectiveness
     staffsim.Results.load("runs/england_2025")   # a saved run, without re-simulating
 
 Everything is imported on first use, so ``import staffsim`` stays light.
@@ -31,11 +33,13 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "Appraisal",
     "ComparisonResults",
     "Results",
     "RunOptions",
     "SweepResults",
     "__version__",
+    "appraise",
     "compare",
     "load_scenario",
     "run",
@@ -43,12 +47,14 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from staffsim.appraisal.appraise import Appraisal
     from staffsim.experiment.options import RunOptions
     from staffsim.experiment.progress import ProgressCallback
     from staffsim.results.results import ComparisonResults, Results, SweepResults
     from staffsim.scenario.schema import Scenario
 
 _LAZY = {
+    "Appraisal": "staffsim.appraisal.appraise",
     "RunOptions": "staffsim.experiment.options",
     "Results": "staffsim.results.results",
     "ComparisonResults": "staffsim.results.results",
@@ -248,5 +254,82 @@ def sweep(
     )
     try:
         return sweep_scenarios(chosen, vary, options, metrics=metrics)
+    finally:
+        close()
+
+
+def appraise(
+    base: Scenario | str | Path | None = None,
+    *options: Scenario | str | Path,
+    labels: Sequence[str] | None = None,
+    replications: int = 10,
+    seed: int | None = None,
+    years: float | None = None,
+    optimism_bias_pct: float | None = None,
+    switching_grid: Mapping[str, Sequence[float]] | None = None,
+    from_results: str | Path | ComparisonResults | None = None,
+    jobs: int | None = None,
+    backend: str | None = None,
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    overwrite: bool = False,
+    progress: bool | ProgressCallback | None = True,
+) -> Appraisal:
+    """Appraise options against a base to the Green Book, in real prices of the scenarios'
+    ``price_base_year``.
+
+    Compares them on common random numbers (as :func:`compare`), then gives per option the
+    NPV of option minus base at the STPR with its 95% CI, payback, cost-effectiveness and
+    switching values (``.table``, ``.cashflows``, ``.switching``, ``.outcomes``).
+    ``optimism_bias_pct`` uplifts the policies' own costs (default 41, the Green Book
+    supplementary guidance's upper bound for operating costs); ``switching_grid`` maps
+    feedback effects to strengths re-run for behavioural switching values (default the
+    pressure effect at 0, 0.5, 1.5 and 2; ``{}`` for none). With ``from_results`` (a saved
+    comparison's folder, or a :class:`ComparisonResults`) nothing is re-run and no
+    scenarios are needed; ``out`` saves the files. Other arguments as for :func:`run`.
+    """
+    from staffsim.appraisal.appraise import OPTIMISM_BIAS_PCT, appraise_comparison
+    from staffsim.appraisal.behaviour import appraise as _appraise
+
+    bias = OPTIMISM_BIAS_PCT if optimism_bias_pct is None else optimism_bias_pct
+    if from_results is not None:
+        from staffsim.results.results import ComparisonResults
+
+        loaded = (
+            from_results
+            if isinstance(from_results, ComparisonResults)
+            else ComparisonResults.load(from_results)
+        )
+        result = appraise_comparison(loaded, optimism_bias_pct=bias)
+        if out is not None:
+            result.save(out)
+        return result
+    if base is None or not options:
+        from staffsim.errors import UserError
+
+        raise UserError("appraise needs a base scenario and at least one option, or from_results")
+    chosen = [_scenario(s, years) for s in (base, *options)]
+    run_options, close = _run_options(
+        "appraise",
+        progress,
+        replications=replications,
+        seed=seed,
+        jobs=jobs,
+        backend=backend,
+        scheduler=scheduler,
+        out_dir=out,
+        resume=resume,
+        overwrite=overwrite,
+    )
+    try:
+        return _appraise(
+            chosen[0],
+            chosen[1:],
+            run_options,
+            labels=labels,
+            optimism_bias_pct=bias,
+            switching_grid=switching_grid,
+        )
     finally:
         close()

@@ -20,6 +20,7 @@ import pandas as pd
 
 from staffsim.cli import console, options
 from staffsim.cli.console import comparison_text, feedback_text
+from staffsim.cli.export import add_xlsx_option, write_xlsx
 from staffsim.cli.run import failure_lines
 from staffsim.experiment.compare import PrecisionRule, compare_scenarios, unique_labels
 from staffsim.experiment.runner import PARTIAL_DIR
@@ -76,6 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "two side by side, so that the loops' share of each difference shows "
         "(comparison_feedback.csv; the runs go in DIR/feedback_off)",
     )
+    add_xlsx_option(parser)
     parser.set_defaults(handler=compare_command)
 
 
@@ -132,6 +134,7 @@ def compare_command(args: argparse.Namespace) -> int:
             console.say(note)
         print(comparison_text(result.comparison, result.base))
         console.say(f"Saved to {out}: comparison.csv, manifest.json and a folder per scenario")
+    write_xlsx(Path(out), getattr(args, "xlsx", None), args.quiet)
     if args.feedback_off_too:
         code = _feedback_comparison(args, scenarios, labels, result, Path(out))
         if code:

@@ -27,6 +27,8 @@ COMMAND_MODULES = [
     "staffsim.cli.compare",
     "staffsim.cli.sweep",
     "staffsim.cli.tipping",
+    "staffsim.cli.appraise",
+    "staffsim.cli.export",
     "staffsim.cli.councils",
     "staffsim.cli.init",
 ]

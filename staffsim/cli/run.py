@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from staffsim.cli import console, options
+from staffsim.cli.export import add_xlsx_option, write_xlsx
 from staffsim.experiment.drift import DEFAULT_TOLERANCE_POINTS, drift_report
 from staffsim.experiment.runner import PARTIAL_DIR, run_replications
 from staffsim.results.results import MANIFEST_JSON, Results
@@ -51,6 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         f"more than POINTS percentage points from the scenario's start (default "
         f"{DEFAULT_TOLERANCE_POINTS:g})",
     )
+    add_xlsx_option(parser)
     parser.set_defaults(handler=run_command)
 
 
@@ -92,6 +94,7 @@ def run_command(args: argparse.Namespace) -> int:
         report = drift_report(scenario, results.annual, args.drift_tolerance)
         for line in report.warnings_text() if report else []:
             print(line, file=sys.stderr)
+    write_xlsx(Path(out), getattr(args, "xlsx", None), args.quiet)
     if getattr(args, "explain", False):
         code = explain_command(args, scenario, Path(out))
         if code:

@@ -3,7 +3,8 @@
 ``vary={"caseload.cap_per_fte": [16, 18, 20], "costs.retention_supplement_gbp_per_year":
 [0, 3000]}`` (on the command line, ``--vary caseload.cap_per_fte=16,18,20 --vary ...``) gives
 the six scenarios of the grid (every combination, the first key path varying slowest).
-Every grid point runs the same ``(seed, replication)`` pairs, so differences between points are the parameters' effect, not noise that differs from point to point.
+Every grid point runs the same ``(seed, replication)`` pairs, so differences between points
+are the parameters' effect, not noise that differs from point to point.
 
 The sweep's table is tidy, one row per grid point, metric and period, with the varied key
 paths as columns (named by their key paths) followed by ``point, metric, unit, period, mean,

@@ -27,7 +27,7 @@ __all__ = ["FIXED_FOR_A_RUN", "Locate", "policy_path_problems", "policy_value_pr
 
 FIXED_FOR_A_RUN = frozenset(
     {"schema_version", "name", "description", "start_date", "horizon_years", "seed"}
-    | {"initial", "policies"}
+    | {"initial", "policies", "price_base_year"}
 )
 """Top-level keys a policy may not change: they describe the run itself or its first day."""
 

@@ -722,6 +722,14 @@ class Scenario(Section):
         json_schema_extra=_unit("years"),
     )
     seed: int = Field(12345, ge=0, le=2**63 - 1, description="Base seed of the random streams.")
+    price_base_year: int = Field(
+        2024,
+        ge=1900,
+        le=2200,
+        description="The financial year whose prices every cost is stated in (2024 means "
+        "April 2024 to March 2025); an appraisal reports real costs in these prices.",
+        json_schema_extra=_unit("financial year starting in April"),
+    )
     establishment: Establishment = Field(default_factory=Establishment)
     initial: InitialState = Field(default_factory=InitialState)
     workforce: Workforce = Field(default_factory=Workforce)
