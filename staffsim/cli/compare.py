@@ -164,6 +164,10 @@ def compare_command(args: argparse.Namespace) -> int:
             print(note)
         print(comparison_text(result.comparison, result.base))
         print(f"Saved to {out}: comparison.csv, manifest.json and a folder per scenario")
+    if all(res.replications for res in result.results.values()):
+        from staffsim.cli.chart import draw_charts
+
+        draw_charts(result, Path(out), args.quiet)
     if args.feedback_off_too:
         code = _feedback_comparison(args, scenarios, labels, result, Path(out))
         if code:

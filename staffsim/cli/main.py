@@ -27,6 +27,8 @@ COMMAND_MODULES = [
     "staffsim.cli.compare",
     "staffsim.cli.sweep",
     "staffsim.cli.tipping",
+    "staffsim.cli.chart",
+    "staffsim.cli.report",
 ]
 """Modules providing subcommands, in the order ``staffsim --help`` lists them."""
 

@@ -89,6 +89,10 @@ def run_command(args: argparse.Namespace) -> int:
         print("Means over replications with 95% confidence intervals:")
         print(options.summary_text(results.summary()))
         print(f"Saved to {out}: annual.csv, monthly.csv, monthly.parquet, manifest.json")
+    if results.replications:
+        from staffsim.cli.chart import draw_charts
+
+        draw_charts(results, Path(out), args.quiet)
     if getattr(args, "explain", False):
         code = explain_command(args, scenario, Path(out))
         if code:
