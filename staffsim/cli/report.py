@@ -77,6 +77,18 @@ def _comparison(args: argparse.Namespace) -> tuple[ComparisonResults, Path, int]
     return ComparisonResults.load(args.out), Path(args.out), code
 
 
+def _appraise_if_available(results: ComparisonResults) -> None:
+    """Save the appraisal (``staffsim appraise``'s files) beside the comparison, where this
+    installation has the appraisal and it is not there yet, so that the workbook carries
+    its sheets and the report its switching values."""
+    try:
+        from staffsim.appraisal import appraise_comparison  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    if results.path is not None and not (results.path / "appraisal.csv").is_file():
+        appraise_comparison(results).save(results.path)
+
+
 def report_command(args: argparse.Namespace) -> int:
     """Compare (or load), write the report files; the exit status."""
     from staffsim.charts.standard import charts_available
@@ -91,7 +103,13 @@ def report_command(args: argparse.Namespace) -> int:
     from staffsim.report import browser, document
 
     files = [scenario for scenario in [args.base, *args.options] if scenario is not None]
-    html = document.build_report(results, out, scenario_files=files or None)
+    _appraise_if_available(results)
+    html = document.build_report(
+        results,
+        out,
+        scenario_files=files or None,
+        switching=document.saved_switching_values(results),
+    )
     written = [html.name]
     problems = []
     if not args.no_pdf:

@@ -41,12 +41,15 @@ __all__ = [
     "REPORT_XLSX",
     "build_report",
     "render_html",
+    "saved_switching_values",
     "workbook_writer",
 ]
 
 REPORT_HTML = "report.html"
 REPORT_PDF = "report.pdf"
 REPORT_XLSX = "report.xlsx"
+SWITCHING_CSV = "switching_values.csv"
+"""The appraisal's switching values, read for the tornado chart when present."""
 
 TABLE_METRICS = (
     "vacancy_rate_fte",
@@ -61,13 +64,33 @@ TABLE_METRICS = (
 
 
 def workbook_writer() -> Callable[[ComparisonResults, Path], Path] | None:
-    """The appraisal's workbook export, if this installation has it, else ``None``.
+    """The appraisal's workbook export (``staffsim export``), if this installation has it,
+    else ``None``.
 
-    This is the report's one hook into the appraisal work (``staffsim export ... --xlsx``):
-    once ``staffsim.appraisal`` provides a workbook writer taking a saved comparison and a
-    path, return it here and ``staffsim report`` writes ``report.xlsx`` with it.
+    This is the report's one hook into the workbook: it writes the saved comparison's
+    folder (with the appraisal's files, if they are there) as ``report.xlsx``.
     """
-    return None
+    try:
+        from staffsim.report.workbook import write_folder_workbook  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+
+    def write(results: ComparisonResults, path: Path) -> Path:
+        if results.path is None:
+            raise ValueError("the workbook is written from a saved comparison")
+        return Path(write_folder_workbook(results.path, path))
+
+    return write
+
+
+def saved_switching_values(results: ComparisonResults) -> pd.DataFrame | None:
+    """The switching values saved beside a comparison (``switching_values.csv``, written
+    by ``staffsim appraise``), for the tornado chart; ``None`` if there are none."""
+    if results.path is None or not (results.path / SWITCHING_CSV).is_file():
+        return None
+    table = pd.read_csv(results.path / SWITCHING_CSV, dtype={"option": str})
+    needed = {"option", "input", "base_value", "switching_value"}
+    return table if needed <= set(table.columns) and not table.empty else None
 
 
 @dataclass(frozen=True)
