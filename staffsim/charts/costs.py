@@ -9,6 +9,7 @@ more than the base.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -239,7 +240,7 @@ def tornado_chart(
         "size", kind="stable"
     )
     with style.house_style():
-        ax = style.new_axes(ax, (8.5, 0.55 * len(table) + 2.2))
+        ax = style.new_axes(ax, (9.0, 0.6 * len(table) + 2.4))
         y = np.arange(len(table))
         finite = table["change_pct"].replace([np.inf, -np.inf], np.nan)
         colours = [
@@ -252,7 +253,7 @@ def tornado_chart(
             if np.isnan(row["change_pct"]):
                 text, at, ha = "the NPV does not change sign", 0.0, "left"
             else:
-                text = f"{row['switching_value']:,.4g} ({row['change_pct']:+.0f}%)"
+                text = f"{_number(row['switching_value'])} ({row['change_pct']:+,.0f}%)"
                 at = row["change_pct"]
                 ha = "left" if at >= 0 else "right"
             ax.annotate(
@@ -267,14 +268,28 @@ def tornado_chart(
         ax.set_yticks(y, [_input_text(r) for _, r in table.iterrows()])
         ax.invert_yaxis()
         ax.axvline(0, color="#444444", linewidth=0.9)
-        ax.set_xlim(-limit * 1.6, limit * 1.6)
-        ax.set_xlabel("Change from the assumed value at which the NPV changes sign (%)")
+        negative = bool((finite < 0).any())
+        ax.set_xlim(-limit * 1.3 if negative else -limit * 0.05, limit * 1.9)
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:+,.0f}%"))
+        ax.set_xlabel(
+            "Change from the assumed value at which\nthe net present value changes sign (%)"
+        )
         style.style_axes(ax, grid_axis="x")
-        title = "Switching values: how far each assumption must move to change the answer"
+        title = "Switching values: how far each assumption must move\nto change the answer"
         style.set_title(ax, style.chart_title(title, context))
     return ax
 
 
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
 def _input_text(row: pd.Series) -> str:
-    label = lever_label(str(row["input"]))
-    return f"{label.label}\n(assumed {row['base_value']:,.4g})"
+    names = [lever_label(part.strip()).label for part in str(row["input"]).split(" + ")]
+    name = " + ".join([names[0], *(n[:1].lower() + n[1:] for n in names[1:])])
+    unit = f" {row['unit']}" if "unit" in row and isinstance(row["unit"], str) else ""
+    text = "\n".join(textwrap.wrap(name, 34))
+    return f"{text}\n(assumed {_number(float(row['base_value']))}{unit})"

@@ -163,7 +163,7 @@ class ChartContext:
         return f"{years} from {start:%B %Y}, {reps}"
 
 
-def chart_title(what: str, context: ChartContext | None, width: int = 80) -> str:
+def chart_title(what: str, context: ChartContext | None, width: int = 92) -> str:
     """A chart's title: what it shows, then the scenarios, years and replications."""
     if context is None:
         return what

@@ -134,6 +134,13 @@ LEVER_LABELS: dict[str, Label] = {
         Label("culture.just_culture", "Just culture", "ratio", "index, 0 to 1"),
         Label("culture.target", "Just culture target", "ratio", "index, 0 to 1"),
         Label("costs.agency_day_rate_gbp", "Agency day rate", "rate", "£ a day"),
+        Label("costs.salary_gbp_per_year", "Salary", "rate", "£ a year"),
+        Label(
+            "costs.retention_supplement_gbp_per_year", "Retention supplement", "rate", "£ a year"
+        ),
+        Label("costs.on_cost_share", "On-costs", "fraction"),
+        Label("costs.recruitment_gbp_per_campaign", "Recruitment cost per campaign", "rate", "£"),
+        Label("costs.newly_qualified_support_gbp", "Newly qualified support", "rate", "£ each"),
         Label("agency.availability", "Agency availability", "fraction"),
         Label("capacity.supervision_hours_per_month", "Supervision", "rate", "hours a month"),
         Label("attrition.resignation_rate_per_year", "Resignation rate (no pressure)", "fraction"),
