@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from staffsim import Results
+from staffsim.charts.data import FAN_METRICS
 from staffsim.cli.main import main
 from staffsim.report.progress import ProgressLines, progress_display
 
@@ -68,7 +69,8 @@ def test_output_folder_may_hold_other_files(tmp_path):
     (out / "notes.txt").write_text("keep me")
     assert run(out, "--quiet") == 0
     assert (out / "notes.txt").read_text() == "keep me"
-    assert sorted(p.name for p in out.iterdir()) == sorted([*FILES, "notes.txt"])
+    charts = [f"fan_{m}.{ext}" for m in FAN_METRICS for ext in ("png", "svg")]
+    assert sorted(p.name for p in out.iterdir()) == sorted([*FILES, *charts, "notes.txt"])
 
 
 def test_summary_shows_each_year_and_all(tmp_path, capsys):

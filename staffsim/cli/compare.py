@@ -135,6 +135,10 @@ def compare_command(args: argparse.Namespace) -> int:
         print(comparison_text(result.comparison, result.base))
         console.say(f"Saved to {out}: comparison.csv, manifest.json and a folder per scenario")
     write_xlsx(Path(out), getattr(args, "xlsx", None), args.quiet)
+    if all(res.replications for res in result.results.values()):
+        from staffsim.cli.chart import draw_charts
+
+        draw_charts(result, Path(out), args.quiet)
     if args.feedback_off_too:
         code = _feedback_comparison(args, scenarios, labels, result, Path(out))
         if code:

@@ -31,6 +31,8 @@ COMMAND_MODULES = [
     "staffsim.cli.export",
     "staffsim.cli.councils",
     "staffsim.cli.init",
+    "staffsim.cli.chart",
+    "staffsim.cli.report",
 ]
 """Modules providing subcommands, in the order ``staffsim --help`` lists them."""
 

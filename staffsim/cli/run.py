@@ -95,6 +95,10 @@ def run_command(args: argparse.Namespace) -> int:
         for line in report.warnings_text() if report else []:
             print(line, file=sys.stderr)
     write_xlsx(Path(out), getattr(args, "xlsx", None), args.quiet)
+    if results.replications:
+        from staffsim.cli.chart import draw_charts
+
+        draw_charts(results, Path(out), args.quiet)
     if getattr(args, "explain", False):
         code = explain_command(args, scenario, Path(out))
         if code:

@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from staffsim.charts.style import OKABE_ITO
 from staffsim.scenario.effects import Effect
 from staffsim.scenario.schema import Effects, Scenario
 
@@ -365,9 +366,13 @@ def loop_polarity(loop: Loop) -> str:
 
 
 # ------------------------------------------------------------------------ drawing
-_SIGN_COLOUR = {"+": "#1b6ca8", "-": "#c0392b", "±": "#7d3c98"}
+_SIGN_COLOUR = {
+    "+": OKABE_ITO["blue"],
+    "-": OKABE_ITO["vermillion"],
+    "±": OKABE_ITO["reddish_purple"],
+}
 _SIGN_TEXT = {"+": "+", "-": "\u2212", "±": "±"}  # a true minus sign reads better than "-"
-_LOOP_COLOUR = {"R": "#c0392b", "B": "#1e8449"}
+_LOOP_COLOUR = {"R": OKABE_ITO["vermillion"], "B": OKABE_ITO["bluish_green"]}
 _ARROW = "-|>,head_length=7,head_width=3.5"
 
 
