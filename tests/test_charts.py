@@ -178,7 +178,7 @@ def test_fan_chart_shows_fractions_as_percentages() -> None:
             "value": [0.30, 0.32, 0.31, 0.33],
         }
     )
-    ax = fan_chart(series, "vacancy_rate")
+    ax = fan_chart(series, "vacancy_fraction")
     try:
         line = ax.get_lines()[0]
         assert np.allclose(line.get_ydata(), [31.0, 32.0])

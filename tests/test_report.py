@@ -19,6 +19,7 @@ import pytest
 pytest.importorskip("matplotlib")
 pytest.importorskip("jinja2")
 
+from staffsim.charts.data import FAN_METRICS
 from staffsim.cli.main import main
 from staffsim.report import browser
 from staffsim.report.scenario_text import file_assumptions, scenario_differences
@@ -63,6 +64,11 @@ def report_dir(tmp_path_factory: pytest.TempPathFactory, option_file: Path) -> P
     return out
 
 
+EXPECTED_IMAGES = len(FAN_METRICS) + 4
+"""A fan chart per key metric, the differences, the cumulative cost, the waterfall and the
+tornado of switching values."""
+
+
 def _images(html: str) -> list[str]:
     return re.findall(r'<img[^>]*\ssrc="([^"]*)"', html)
 
@@ -73,8 +79,9 @@ def test_report_html_is_self_contained(report_dir: Path) -> None:
 
     html = (report_dir / "report.html").read_text(encoding="utf-8")
     images = _images(html)
-    # 7 fan charts, the differences, the cumulative cost and the waterfall
-    assert len(images) == 10
+    # 7 fan charts, the differences, the cumulative cost, the waterfall and the tornado of
+    # the appraisal's switching values
+    assert len(images) == EXPECTED_IMAGES
     for src in images:
         assert src.startswith("data:image/png;base64,")
         picture = Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1], validate=True)))
@@ -138,7 +145,7 @@ def test_report_renders_in_chromium_with_every_image(report_dir: Path, tmp_path:
     found = re.search(r'data-images="(\d+)/(\d+)"', done.stdout)
     assert found, "the page did not finish loading"
     loaded, total = map(int, found.groups())
-    assert total == 10 and loaded == total
+    assert total == EXPECTED_IMAGES and loaded == total
 
     shot = browser.screenshot(report_dir / "report.html", tmp_path / "shot.png", (1200, 2400))
     from PIL import Image
@@ -166,7 +173,7 @@ def test_report_pdf_pages(report_dir: Path) -> None:
     for heading in ("Appraisal", "What differs between the scenarios", "Data sources"):
         assert heading in text
     images = sum(len(p.images) for p in reader.pages)
-    assert images == 10
+    assert images == EXPECTED_IMAGES
 
 
 def test_missing_browser_is_reported_clearly(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -36,8 +36,8 @@ class FanSource:
 FAN_METRICS: dict[str, FanSource] = {
     f.metric: f
     for f in (
-        FanSource("vacancy_rate_fte", "monthly", "vacancy_rate", "month ends"),
-        FanSource("agency_rate_fte", "monthly", "agency_rate", "month ends"),
+        FanSource("vacancy_rate_fte", "monthly", "vacancy_fraction", "month ends"),
+        FanSource("agency_rate_fte", "monthly", "agency_fraction", "month ends"),
         FanSource(
             "turnover_rate_fte",
             "annual",

@@ -116,8 +116,8 @@ _TABLE = (
     Label("quality_index", "Practice quality", "ratio", "index, 0 to 1"),
     Label("reputation", "Reputation", "ratio", "index, 0 to 1"),
     # Monthly series (month-end stocks, fractions).
-    Label("vacancy_rate", "Vacancy rate", "fraction"),
-    Label("agency_rate", "Agency rate", "fraction"),
+    Label("vacancy_fraction", "Vacancy rate", "fraction"),
+    Label("agency_fraction", "Agency rate", "fraction"),
     Label("caseload_mean", "Caseload", "rate", "cases per FTE"),
     Label("cases_waiting", "Children waiting for a social worker", "count", "cases"),
 )
