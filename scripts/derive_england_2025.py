@@ -59,6 +59,7 @@ import numpy as np
 from staffsim import data
 from staffsim.scenario.distributions import Lognormal
 from staffsim.scenario.schema import Scenario
+from staffsim.scenario.spiral import Rating
 
 YEAR = 2025
 DAYS_PER_YEAR = 365.25
@@ -76,7 +77,7 @@ APPOINTABLE_SHARE = 0.5
 OFFER_ACCEPTANCE = 0.8
 AGENCY_SEARCH_DAYS = 21.0
 AGENCY_ASSIGNMENT = Lognormal(mean_days=270.0, sd_days=200.0)  # months, not years
-RATING = "good"  # the median (and modal) latest judgement of councils on 30 September 2025
+RATING: Rating = "good"  # the median (and modal) latest judgement of councils on 30 September 2025
 MONTE_CARLO_VACANCIES = 200_000
 MONTE_CARLO_SEED = 2025
 

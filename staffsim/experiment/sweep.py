@@ -136,7 +136,7 @@ def sweep_scenarios(
     arms = []
     for label, scenario in zip(labels, scenarios, strict=True):
         if partial is None:
-            store = MemoryStore(keep_monthly=False)
+            store: MemoryStore | DirectoryStore = MemoryStore(keep_monthly=False)
         else:
             identity = {
                 "scenario": label,
