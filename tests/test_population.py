@@ -45,10 +45,10 @@ def test_councils_draw_their_starting_states_within_the_stated_ranges(base) -> N
 
 def test_population_rows_are_one_per_council_and_census_year(base) -> None:
     table = simulate_population(
-        base, n_councils=3, census_years=range(2022, 2024), burn_in_years=1, jobs=1
+        base, n_councils=2, census_years=range(2022, 2024), burn_in_years=1, jobs=1
     )
-    assert list(table.council) == ["council_000"] * 2 + ["council_001"] * 2 + ["council_002"] * 2
-    assert list(table.time_period) == [2022, 2023] * 3
+    assert list(table.council) == ["council_000"] * 2 + ["council_001"] * 2
+    assert list(table.time_period) == [2022, 2023] * 2
     assert set(table.rating) <= set(RATINGS)
     assert table[["agency_rate_fte", "vacancy_rate_fte"]].ge(0).all().all()
 
