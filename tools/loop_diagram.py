@@ -435,15 +435,28 @@ def causal_loop_diagram(ax: Axes | None = None) -> Axes:
     Returns the axes; never shows the figure.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-    from matplotlib.path import Path
 
     if ax is None:
         _, ax = plt.subplots(figsize=(16, 16))
+    _set_up_canvas(ax)
+    _draw_nodes(ax)
+    _draw_links(ax)
+    _draw_circuit_markers(ax)
+    _draw_legend(ax)
+    return ax
+
+
+def _set_up_canvas(ax: Axes) -> None:
+    """Diagram units on equal axes, with room below for the legend; no frame or ticks."""
     ax.set_xlim(-0.2, 20.2)
     ax.set_ylim(-5.9, 15.0)
     ax.set_aspect("equal")
     ax.axis("off")
+
+
+def _draw_nodes(ax: Axes) -> None:
+    """Each node as a rounded box with its label; policy levers grey and dashed."""
+    from matplotlib.patches import FancyBboxPatch
 
     for node in NODES.values():
         ax.add_patch(
@@ -470,6 +483,9 @@ def causal_loop_diagram(ax: Axes | None = None) -> Axes:
             zorder=4,
         )
 
+
+def _draw_links(ax: Axes) -> None:
+    """Each link as an arrow coloured by its sign, with the sign and its label."""
     for edge in EDGES:
         colour = _SIGN_COLOUR[edge.sign]
         src, dst = NODES[edge.source], NODES[edge.target]
@@ -477,38 +493,58 @@ def causal_loop_diagram(ax: Axes | None = None) -> Axes:
             _self_loop(ax, src, edge, colour)
             continue
         if edge.route:
-            first = _box_edge_point(src, edge.route[0])
-            last = _box_edge_point(dst, edge.route[-1])
-            points = [first, *edge.route, last]
-            codes = [Path.MOVETO] + [Path.LINETO] * (len(points) - 1)
-            arrow = FancyArrowPatch(
-                path=Path(points, codes), arrowstyle=_ARROW, color=colour, linewidth=1.3, zorder=2
-            )
-            ax.add_patch(arrow)
-            sign_at = _route_point(points, 0.97)
-            label_at = _route_point(points, edge.label_at)
+            sign_at, label_at = _routed_arrow(ax, src, dst, edge, colour)
         else:
-            a = _box_edge_point(src, (dst.x, dst.y))
-            b = _box_edge_point(dst, (src.x, src.y))
-            ax.add_patch(
-                FancyArrowPatch(
-                    a,
-                    b,
-                    connectionstyle=f"arc3,rad={edge.bend}",
-                    arrowstyle=_ARROW,
-                    color=colour,
-                    linewidth=1.3,
-                    shrinkA=1,
-                    shrinkB=1,
-                    zorder=2,
-                )
-            )
-            sign_at = _arc_point(a, b, edge.bend, 0.84)
-            label_at = _arc_point(a, b, edge.bend, edge.label_at)
+            sign_at, label_at = _curved_arrow(ax, src, dst, edge, colour)
         _sign(ax, sign_at, edge.sign, colour)
         dx, dy = edge.label_offset
         _label(ax, (label_at[0] + dx, label_at[1] + dy), edge)
 
+
+def _routed_arrow(
+    ax: Axes, src: Node, dst: Node, edge: Edge, colour: str
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """An arrow along ``edge.route``; returns where its sign and its label go."""
+    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.path import Path
+
+    first = _box_edge_point(src, edge.route[0])
+    last = _box_edge_point(dst, edge.route[-1])
+    points = [first, *edge.route, last]
+    codes = [Path.MOVETO] + [Path.LINETO] * (len(points) - 1)
+    arrow = FancyArrowPatch(
+        path=Path(points, codes), arrowstyle=_ARROW, color=colour, linewidth=1.3, zorder=2
+    )
+    ax.add_patch(arrow)
+    return _route_point(points, 0.97), _route_point(points, edge.label_at)
+
+
+def _curved_arrow(
+    ax: Axes, src: Node, dst: Node, edge: Edge, colour: str
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """An arrow from box to box, bent by ``edge.bend``; returns where its sign and label go."""
+    from matplotlib.patches import FancyArrowPatch
+
+    a = _box_edge_point(src, (dst.x, dst.y))
+    b = _box_edge_point(dst, (src.x, src.y))
+    ax.add_patch(
+        FancyArrowPatch(
+            a,
+            b,
+            connectionstyle=f"arc3,rad={edge.bend}",
+            arrowstyle=_ARROW,
+            color=colour,
+            linewidth=1.3,
+            shrinkA=1,
+            shrinkB=1,
+            zorder=2,
+        )
+    )
+    return _arc_point(a, b, edge.bend, 0.84), _arc_point(a, b, edge.bend, edge.label_at)
+
+
+def _draw_circuit_markers(ax: Axes) -> None:
+    """The R1.. and B1.. markers inside their circuits."""
     for loop in CIRCUITS:
         ax.text(
             loop.x,
@@ -521,6 +557,10 @@ def causal_loop_diagram(ax: Axes | None = None) -> Axes:
             va="center",
             zorder=6,
         )
+
+
+def _draw_legend(ax: Axes) -> None:
+    """The circuits in two columns below the diagram, then the key to signs and labels."""
     legend = [_legend_entry(circuit) for circuit in CIRCUITS]
     half = (len(legend) + 1) // 2
     for column, lines in enumerate((legend[:half], legend[half:])):
@@ -546,7 +586,6 @@ def causal_loop_diagram(ax: Axes | None = None) -> Axes:
         style="italic",
         color="#444444",
     )
-    return ax
 
 
 def _legend_entry(circuit: Circuit) -> str:
