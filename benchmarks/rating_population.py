@@ -1,7 +1,7 @@
 """Simulated councils grouped by Ofsted judgement, beside the published 2022-2025 pattern.
 
 Runs a population of councils built from ``scenarios/england_2025.yaml`` with independently
-drawn starting states (see :mod:`staffsim.experiment.population`), groups each 30 September
+drawn starting states (see :mod:`tools.population`), groups each 30 September
 2022-2025 row by the council's latest judgement in the model, and prints mean agency and
 vacancy rates with standard errors beside the published means of council-year rows.
 
@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from staffsim.data import published_rates_by_rating
-from staffsim.experiment.population import group_by_rating, simulate_population
 from staffsim.scenario.loader import load_scenario
+from tools.population import group_by_rating, simulate_population
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,7 +1,7 @@
 """Fit the reputation effects to the DfE 2022-2025 council rates grouped by Ofsted judgement.
 
 Prints the published group rates, the quantities derived from them and the fitted curve
-points (the method is in :mod:`staffsim.calibration.reputation`). With ``--check`` it exits
+points (the method is in :mod:`tools.calibration.reputation`). With ``--check`` it exits
 1 if the scenario defaults differ from the fit.
 
     python scripts/calibrate_reputation.py [--check]
@@ -12,9 +12,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from staffsim.calibration.reputation import fit_reputation_effects
 from staffsim.scenario.loader import load_scenario
 from staffsim.scenario.schema import Effects
+from tools.calibration.reputation import fit_reputation_effects
 
 ROOT = Path(__file__).resolve().parents[1]
 

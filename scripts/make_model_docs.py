@@ -25,18 +25,19 @@ def write_figure(path: Path, dpi: int = 110) -> None:
     matplotlib.use("Agg")  # files only: no window, works on a server
     import matplotlib.pyplot as plt
 
-    from staffsim.report.loops import causal_loop_diagram
+    from tools.loop_diagram import causal_loop_diagram
 
-    ax = causal_loop_diagram()
+    figure = causal_loop_diagram().get_figure(root=True)
+    assert figure is not None  # the diagram draws on axes of a figure of its own
     path.parent.mkdir(parents=True, exist_ok=True)
     # no software version in the file, so that regenerating an unchanged figure is a no-op
-    ax.figure.savefig(path, dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-    plt.close(ax.figure)
+    figure.savefig(path, dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    plt.close(figure)
 
 
 def write_table(path: Path) -> bool:
     """Refresh the effects table in the Markdown file at ``path``; True if it changed."""
-    from staffsim.report.loops import with_effects_table
+    from tools.loop_diagram import with_effects_table
 
     text = path.read_text(encoding="utf-8")
     new = with_effects_table(text)

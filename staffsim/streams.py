@@ -17,6 +17,7 @@ one long vector draw, so block size never changes the numbers.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import numpy as np
 
@@ -43,6 +44,7 @@ class BufferedDraws:
     __slots__ = ("_block", "_draw", "_i", "_n")
 
     def __init__(self, generator: np.random.Generator, kind: str) -> None:
+        self._draw: Callable[[int], np.ndarray]
         if kind == "uniform":
             self._draw = generator.random
         elif kind == "exponential":

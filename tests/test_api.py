@@ -67,6 +67,7 @@ def test_run_accepts_years_and_seed():
     assert res.seed == 3 and res.scenario["seed"] == 3
 
 
+@pytest.mark.slow
 def test_compare_pairs_replications_and_reports_the_direction_of_change():
     """More funded posts lower the caseload: the difference is negative with an interval
     below zero and the option does better in every replication; the table has the
@@ -99,6 +100,7 @@ def test_compare_needs_distinct_names():
     assert labelled.options == ["cap_18"]
 
 
+@pytest.mark.slow
 def test_precision_runs_the_replications_the_rule_asks_for(tmp_path):
     """With ``precision`` the comparison uses exactly the replications the
     Hoad-Robinson-Davies rule needs to confirm every headline metric of every scenario,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from staffsim.calibration.reputation import fit_reputation_effects, published_group_rates
 from staffsim.scenario.loader import load_scenario
 from staffsim.scenario.schema import Effects
+from tools.calibration.reputation import fit_reputation_effects, published_group_rates
 
 ROOT = Path(__file__).resolve().parents[1]
 

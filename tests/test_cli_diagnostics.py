@@ -35,6 +35,7 @@ def test_switch_off_touches_only_the_named_effects() -> None:
         switch_off(scenario, ["no_such_effect"])
 
 
+@pytest.mark.slow
 def test_run_explain_writes_a_contribution_per_loop_and_metric(tmp_path, capsys) -> None:
     """``run --explain`` reports every loop for vacancy, agency and turnover rates, and the
     all-loops row equals the full run minus the run with every effect off."""
@@ -94,6 +95,7 @@ def test_no_feedback_option_switches_every_effect_off(tmp_path) -> None:
     assert all(not effect["enabled"] for effect in effects.values())
 
 
+@pytest.mark.slow
 def test_compare_feedback_off_too_reports_both_differences(tmp_path, capsys) -> None:
     """``compare --feedback-off-too`` writes the differences with and without the loops and
     the loops' share of each."""
@@ -125,6 +127,7 @@ def test_compare_feedback_off_too_reports_both_differences(tmp_path, capsys) -> 
     assert all(len(line) <= 100 for line in printed.splitlines())
 
 
+@pytest.mark.slow
 def test_tipping_command_writes_table_and_chart(tmp_path, capsys) -> None:
     """``staffsim tipping`` sweeps the lever and names a verdict for every value."""
     out = tmp_path / "tip"
@@ -159,6 +162,7 @@ def test_tipping_needs_two_values(tmp_path, capsys) -> None:
     assert "at least two values" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_england_holds_below_the_admin_share_tipping_point_and_declines_above() -> None:
     """Below the tipping point in the typical council's admin share the service holds or
     recovers over five years; above it, the vacancy rate rises (the direction on each side

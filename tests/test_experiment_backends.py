@@ -32,6 +32,7 @@ def option(write_yaml):
     )
 
 
+@pytest.mark.slow
 def test_comparison_is_identical_serially_with_two_jobs_and_on_dask(tmp_path, option):
     """The same comparison run serially, in a 2-process pool and on a Dask LocalCluster
     writes byte-identical comparison.csv files (and identical run tables)."""
@@ -93,6 +94,7 @@ def test_backend_choices_are_checked_before_running():
     assert isinstance(backends.open_backend(RunOptions(jobs=1)), backends.SerialBackend)
 
 
+@pytest.mark.slow
 def test_runs_on_an_existing_dask_scheduler(tmp_path):
     """With --scheduler the run goes to that cluster and gives the serial run's tables."""
     distributed = pytest.importorskip("distributed")

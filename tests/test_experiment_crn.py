@@ -19,6 +19,7 @@ def overall(results, metric):
     return values.loc[values["period"] == "all", "value"].to_numpy()
 
 
+@pytest.mark.slow
 def test_common_random_numbers_narrow_the_interval_of_a_difference():
     """A pay supplement compared with the base on the same seeds has a much narrower 95%
     interval for its effect on cost and turnover than the same comparison made with the

@@ -35,6 +35,7 @@ def partials(out: Path) -> list[Path]:
     return sorted((out / ".partial").glob("replication-*.json"))
 
 
+@pytest.mark.slow
 def test_killed_run_resumes_to_the_same_tables(tmp_path):
     """A run killed (SIGKILL) after some replications finished keeps them; ``--resume``
     runs only the rest and writes the tables an uninterrupted run writes."""
@@ -67,6 +68,7 @@ def test_killed_run_resumes_to_the_same_tables(tmp_path):
     assert [r["replication"] for r in manifest["replications"]] == list(range(6))
 
 
+@pytest.mark.slow
 def test_interrupted_comparison_resumes_to_the_same_comparison(tmp_path, write_yaml):
     """A comparison interrupted (Ctrl-C) after three replications resumes to the same
     comparison.csv and run tables as an uninterrupted one."""
@@ -94,6 +96,7 @@ def test_interrupted_comparison_resumes_to_the_same_comparison(tmp_path, write_y
         assert_same_run(out / label, whole / label)
 
 
+@pytest.mark.slow
 def test_failed_replication_is_recorded_and_the_others_go_on(tmp_path, monkeypatch, capsys):
     """A replication that raises is listed in the manifest with its error and traceback,
     the others are saved, the exit status is non-zero and stderr names it; ``--resume``

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from modelkit import CUT_DAY, everything_on
@@ -194,6 +195,7 @@ def _run_checked(scenario, replication: int) -> Checker:
     return checker
 
 
+@pytest.mark.slow
 def test_conservation_at_every_step_with_everything_on():
     """Every count balances after every event of three replications of three years; the
     runs exercise leavers, notices, starters, newly qualified starters, agency starts,
@@ -207,6 +209,7 @@ def test_conservation_at_every_step_with_everything_on():
         assert all(count > 0 for count in checker.seen.values()), checker.seen
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None)
 @given(
     open_at=st.sampled_from(["leaving", "notice"]),

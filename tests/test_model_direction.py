@@ -9,6 +9,7 @@ check that what it drives is exactly absent (a structural zero, not a seeded num
 
 from __future__ import annotations
 
+import pytest
 from modelkit import assert_increase, busy_base, fixed, make, runs, time_mean, total
 
 REPLICATIONS = 10
@@ -64,6 +65,7 @@ def test_direction_no_leavers_when_the_hazard_is_zero():
         assert all(row["employed_headcount"] == row["posts"] == 12 for row in rows)
 
 
+@pytest.mark.slow
 def test_direction_longer_time_to_fill_gives_more_vacancy():
     """Campaigns of 120 days instead of 30 leave posts vacant for more days."""
     short = _per_run({"recruitment.campaign_days": fixed(30)}, _vacant_days)
@@ -71,6 +73,7 @@ def test_direction_longer_time_to_fill_gives_more_vacancy():
     assert_increase(short, long, "vacant post days, campaign 30 -> 120 days")
 
 
+@pytest.mark.slow
 def test_direction_recruiting_at_notice_gives_less_vacancy_than_at_leaving():
     """Opening the campaign when notice is given (28 days earlier) leaves fewer vacant
     post days than opening it when the leaver goes."""
@@ -79,6 +82,7 @@ def test_direction_recruiting_at_notice_gives_less_vacancy_than_at_leaving():
     assert_increase(at_notice, at_leaving, "vacant post days, recruiting at notice -> leaving")
 
 
+@pytest.mark.slow
 def test_direction_higher_arrival_rate_gives_higher_caseload():
     """1.8 arrivals a day instead of 1.2 raise the mean caseload per case-holder FTE."""
     low = _per_run({"demand.arrivals_per_day": 1.2}, lambda rows: time_mean(rows, "caseload_mean"))
@@ -86,6 +90,7 @@ def test_direction_higher_arrival_rate_gives_higher_caseload():
     assert_increase(low, high, "caseload per FTE, arrivals 1.2 -> 1.8 a day")
 
 
+@pytest.mark.slow
 def test_direction_lower_cap_gives_more_waiting():
     """A cap of 9 caseload units instead of 10 makes a larger share of cases wait."""
     high_cap = _per_run({"caseload.cap_per_fte": 10}, _share_waited)
@@ -93,6 +98,7 @@ def test_direction_lower_cap_gives_more_waiting():
     assert_increase(high_cap, low_cap, "share of cases that wait, cap 10 -> 9")
 
 
+@pytest.mark.slow
 def test_direction_pressure_effect_off_gives_fewer_leavers_under_high_pressure():
     """With cases needing 4 to 5 direct-work hours a week, pressure runs above 1.3, where
     the pressure effect multiplies the resignation hazard by 1.4 or more: switching that

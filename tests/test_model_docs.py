@@ -15,18 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from staffsim.report.loops import (
+from staffsim.scenario.schema import Effects, Scenario
+from tools.loop_diagram import (
+    CIRCUITS,
     EDGES,
     EFFECTS_TABLE_END,
     EFFECTS_TABLE_START,
-    LOOPS,
     NODES,
     effects_table,
     effects_table_markdown,
     loop_polarity,
     with_effects_table,
 )
-from staffsim.scenario.schema import Effects, Scenario
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "model.md"
 
@@ -103,7 +103,7 @@ def test_every_effect_labels_an_arrow_of_the_diagram() -> None:
     assert all(edge.source in NODES and edge.target in NODES for edge in EDGES)
 
 
-@pytest.mark.parametrize("loop", LOOPS, ids=lambda loop: loop.name)
+@pytest.mark.parametrize("loop", CIRCUITS, ids=lambda loop: loop.name)
 def test_each_loop_has_the_polarity_it_claims(loop) -> None:
     """Following the loop's arrows, an even number of - links makes it reinforcing (R), an
     odd number balancing (B), as its name says."""
@@ -114,7 +114,7 @@ def test_each_loop_has_the_polarity_it_claims(loop) -> None:
 def test_loops_are_numbered_in_order() -> None:
     """Reinforcing loops are R1, R2, ... and balancing loops B1, B2, ..., without gaps."""
     for kind in "RB":
-        names = [loop.name for loop in LOOPS if loop.kind == kind]
+        names = [loop.name for loop in CIRCUITS if loop.kind == kind]
         assert names == [f"{kind}{i}" for i in range(1, len(names) + 1)]
 
 
@@ -125,7 +125,7 @@ def test_causal_loop_diagram_returns_axes_with_every_node_effect_and_loop() -> N
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from staffsim.report.loops import causal_loop_diagram
+    from tools.loop_diagram import causal_loop_diagram
 
     fig, ax = plt.subplots(figsize=(16, 15))
     try:
@@ -136,7 +136,7 @@ def test_causal_loop_diagram_returns_axes_with_every_node_effect_and_loop() -> N
         words = "\n".join(texts)
         for name in Effects.model_fields:
             assert name in words
-        for loop in LOOPS:
+        for loop in CIRCUITS:
             assert f"\u21bb {loop.name}" in texts
     finally:
         plt.close(fig)
@@ -148,7 +148,7 @@ def test_causal_loop_diagram_makes_its_own_figure() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from staffsim.report.loops import causal_loop_diagram
+    from tools.loop_diagram import causal_loop_diagram
 
     ax = causal_loop_diagram()
     try:
@@ -161,8 +161,10 @@ def test_matplotlib_is_imported_only_when_drawing() -> None:
     """Importing the module and building the table do not import matplotlib (an optional
     dependency)."""
     code = (
-        "import sys; import staffsim.report.loops as m; m.effects_table_markdown(); "
+        "import sys; import tools.loop_diagram as m; m.effects_table_markdown(); "
         "print('matplotlib' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=DOC.parents[1]
+    )
     assert out.stdout.strip() == "False"

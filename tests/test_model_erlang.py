@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from modelkit import after, assert_close, exponential, make, one_type, runs, total, wait_days_total
 
 C_SLOTS = 10
@@ -54,6 +55,7 @@ def _scenario():
     ).with_effects_off()
 
 
+@pytest.mark.slow
 def test_erlang_c_share_waiting_and_mean_wait_match_mm_c():
     """At load 0.9 with 10 slots, P(wait) = 0.6687 and the mean wait is
     P(wait) / (c mu - lambda) = 0.6687 days; the replications' means agree with both

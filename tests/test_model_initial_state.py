@@ -128,6 +128,7 @@ def _second_moment(duration: dict) -> float:
     return duration["days"] ** 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("duration", "residual_cdf"), RESIDUAL_CASES)
 def test_initial_remaining_durations_follow_the_residual_distribution(duration, residual_cdf):
     """About 15,000 cases open at the start: the mean remaining duration equals
@@ -176,6 +177,7 @@ def _p_notice_in_first_year(tenure_days: np.ndarray, review_days: float) -> np.n
     return -np.expm1(-(hazard * (ends - reviews)[None, :]).sum(axis=1))
 
 
+@pytest.mark.slow
 def test_initial_staff_remaining_tenure_is_conditional_on_tenure_so_far():
     """4,000 employees in post with tenure so far uniform over 0-8 years and a resignation
     hazard (every other effect off) 3 times the base rate at the start of a post, falling to
@@ -246,6 +248,7 @@ def _cases_scenario(open_cases: int | None):
     )
 
 
+@pytest.mark.slow
 def test_initial_state_open_cases_stay_flat_without_warm_up():
     """Started at equilibrium, the default demand's open cases (lognormal durations of 150
     to 700 days) average the same in the first year as in years 2 and 3, and both equal

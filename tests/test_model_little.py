@@ -21,6 +21,7 @@ REPLICATIONS = 30
 WARM_UP_DAYS = 2 * 365.25
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "changes",
     [

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from modelkit import NEVER, Z, fixed, make, quiet_base, runs, total
 
 from staffsim.model.sampling import poisson_at_least_one
@@ -91,6 +92,7 @@ def _assert_renewal(shares: np.ndarray, p: float, bias_days: float, horizon: flo
     assert abs(spread_se / se - 1) <= Z / math.sqrt(2 * (len(shares) - 1))
 
 
+@pytest.mark.slow
 def test_renewal_vacant_share_is_d_over_t_plus_d_without_agency():
     """T = 73.05, D = 30: vacant (and uncovered) 30 / 103.05 = 29.1% of the time."""
     vacant, uncovered, horizon = _shares(cover=False)
@@ -101,6 +103,7 @@ def test_renewal_vacant_share_is_d_over_t_plus_d_without_agency():
     assert np.array_equal(vacant, uncovered)
 
 
+@pytest.mark.slow
 def test_renewal_uncovered_share_is_a_over_t_plus_d_with_agency_cover():
     """With cover after A = 10 days: still vacant 29.1% of the time (cover does not fill a
     post), uncovered 10 / 103.05 = 9.7% of the time."""

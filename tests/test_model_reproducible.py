@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
+import pytest
 from modelkit import everything_on, make, total
 
 from staffsim.model.run import run_one
@@ -36,6 +37,7 @@ def test_reproducible_same_seed_same_records():
     assert first["events"] == second["events"]
 
 
+@pytest.mark.slow
 def test_reproducible_in_any_order_and_in_other_processes():
     """Replications 0, 1, 2 run in order in this process, in reverse order in this process,
     and in reverse order in two spawned worker processes give the same records."""

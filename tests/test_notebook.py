@@ -19,6 +19,7 @@ def test_notebook_is_stored_without_outputs():
             assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
 
 
+@pytest.mark.slow
 def test_notebook_runs_top_to_bottom():
     """Every cell runs without error in a fresh python3 kernel, from the notebook's folder."""
     nb = nbformat.read(NOTEBOOK, as_version=4)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import annotated_types
+import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -229,6 +230,7 @@ def valid_scenarios(draw: st.DrawFn) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(data=valid_scenarios())
 def test_valid_scenarios_round_trip_through_yaml(data, tmp_path_factory):
@@ -365,6 +367,7 @@ def policies(draw: st.DrawFn) -> list[dict[str, Any]]:
     return out
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(items=policies())
 def test_the_timeline_holds_the_last_value_each_policy_set(items):
@@ -389,6 +392,7 @@ def test_the_timeline_holds_the_last_value_each_policy_set(items):
     assert applied == {p["name"] for p in items if p["date"] < scenario.end_date}
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(items=policies(), data=st.data())
 def test_a_bad_value_in_any_policy_is_reported_at_its_set_path(items, data):

@@ -118,6 +118,7 @@ def test_every_value_cites_a_source_or_states_an_assumption(path: Path) -> None:
     assert _uncommented_values(path) == []
 
 
+@pytest.mark.slow
 def test_england_values_are_the_derived_ones(derivation: ModuleType) -> None:
     """Every derived key in the scenario has the value the derivation script gives it."""
     scenario = load_scenario(ENGLAND)

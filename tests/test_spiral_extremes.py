@@ -185,6 +185,7 @@ def assert_rows_equal_except(a: list[dict], b: list[dict], allowed: set[str]) ->
     return differing
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("replication", range(3))
 def test_blame_and_just_culture_give_identical_runs_when_culture_effects_are_off(
     replication: int,
@@ -232,6 +233,7 @@ EFFECTS_OFF_SCENARIOS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", EFFECTS_OFF_SCENARIOS)
 def test_every_effect_off_is_the_model_without_the_spiral(name: str) -> None:
     """With every effect switched off (Scenario.with_effects_off), a run with the spiral's

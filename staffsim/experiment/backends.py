@@ -28,7 +28,7 @@ import multiprocessing
 import os
 import signal
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any
 
 from staffsim.errors import StaffsimError, UserError
@@ -221,7 +221,7 @@ class DaskBackend(Backend):
         from distributed import as_completed
 
         queue = enumerate(tasks)
-        live: dict[str, tuple[int, Any]] = {}  # future key -> (position, future)
+        live: dict[Hashable, tuple[int, Any]] = {}  # future key -> (position, future)
         window = 2 * self.workers
         running = as_completed()
 

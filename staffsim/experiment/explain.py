@@ -1,6 +1,7 @@
 """Loop diagnostics: how much of a run's outcome each feedback loop accounts for.
 
-Each loop is a group of effects (see :data:`LOOPS`). The scenario is run as it is, with each
+Each loop is a group of effects (:data:`staffsim.scenario.loops.LOOPS`, the one list that the
+causal loop diagram also reads). The scenario is run as it is, with each
 loop switched off in turn, and with every effect switched off, all on the same random
 numbers. A loop's contribution to a metric is the full run's value minus the value with the
 loop off (a paired difference over replications, with its 95% confidence interval); the
@@ -19,38 +20,11 @@ import pandas as pd
 from staffsim.experiment.compare import compare_scenarios
 from staffsim.experiment.options import RunOptions
 from staffsim.results import io
+from staffsim.scenario.loops import LOOPS
 from staffsim.scenario.schema import Effects, Scenario
 
 __all__ = ["EXPLAIN_METRICS", "LOOPS", "ExplainResult", "explain", "switch_off"]
 
-LOOPS: dict[str, tuple[str, ...]] = {
-    "pressure drives leaving": ("pressure_on_resignation",),
-    "early leaving (tenure)": ("tenure_on_resignation",),
-    "pay": ("pay_on_resignation", "pay_on_applicants"),
-    "supervision": ("supervision_on_resignation", "supervision_on_quality"),
-    "culture and blame": (
-        "culture_on_resignation",
-        "blame_on_resignation",
-        "blame_on_team_resignation",
-        "defensive_on_admin",
-        "learning_on_incidents",
-    ),
-    "practice quality": (
-        "pressure_on_quality",
-        "experience_on_quality",
-        "continuity_on_quality",
-        "unallocated_on_quality",
-    ),
-    "incidents follow quality": ("quality_on_incidents",),
-    "reputation and recruitment": ("reputation_on_applicants",),
-    "reputation and leaving": ("reputation_on_resignation",),
-    "reputation and agencies": (
-        "reputation_on_agency_availability",
-        "reputation_on_agency_price",
-        "price_cap_on_agency_availability",
-    ),
-}
-"""The feedback loops, each the effects that make it; every effect is in exactly one."""
 
 EXPLAIN_METRICS = ("vacancy_rate_fte", "agency_rate_fte", "turnover_rate_fte")
 """The metrics whose change the diagnostics apportion."""

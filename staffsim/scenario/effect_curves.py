@@ -182,7 +182,7 @@ EFFECT_CURVES: tuple[EffectCurve, ...] = (
         points=((0.2, 0.503), (0.45, 0.934), (0.58, 1.0), (0.75, 1.684)),
         source=(
             "Fitted by scripts/calibrate_reputation.py to the DfE 2022-2025 council rates "
-            "grouped by latest Ofsted judgement (method in staffsim.calibration.reputation)."
+            "grouped by latest Ofsted judgement (method in tools/calibration/reputation.py)."
         ),
         description="Reputation -> multiplier on applicants per campaign.",
     ),
@@ -191,7 +191,7 @@ EFFECT_CURVES: tuple[EffectCurve, ...] = (
         points=((0.2, 1.2), (0.45, 1.155), (0.58, 1.0), (0.75, 0.927)),
         source=(
             "Fitted by scripts/calibrate_reputation.py to the DfE 2022-2025 council rates "
-            "grouped by latest Ofsted judgement (method in staffsim.calibration.reputation)."
+            "grouped by latest Ofsted judgement (method in tools/calibration/reputation.py)."
         ),
         description="Reputation -> multiplier on the resignation hazard.",
     ),
@@ -200,7 +200,7 @@ EFFECT_CURVES: tuple[EffectCurve, ...] = (
         points=((0.2, 0.966), (0.45, 1.109), (0.58, 1.0), (0.75, 0.579)),
         source=(
             "Fitted by scripts/calibrate_reputation.py to the DfE 2022-2025 council rates "
-            "grouped by latest Ofsted judgement (method in staffsim.calibration.reputation). "
+            "grouped by latest Ofsted judgement (method in tools/calibration/reputation.py). "
             "Services judged outstanding cover fewer vacancies with agency staff."
         ),
         description="Reputation -> multiplier on the chance an agency search succeeds.",

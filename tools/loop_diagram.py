@@ -1,12 +1,15 @@
-"""The model's causal loop diagram and its table of effects.
+"""The model's causal loop diagram and its table of effects, for ``docs/model.md``.
 
 :func:`causal_loop_diagram` draws the feedback structure of the model: each node is a
 quantity the model tracks, each arrow a causal link marked ``+`` (the target moves the same
 way as the source) or ``-`` (the opposite way), labelled with the scenario effect that makes
 it (see :class:`staffsim.scenario.schema.Effects`) or, for a link built into the model's
 bookkeeping, with a few words in italics. Reinforcing loops are marked R1, R2, ... and
-balancing loops B1, B2, ...; :data:`LOOPS` lists them, and the sign of each loop follows
-from its arrows (reinforcing when it has an even number of ``-`` links).
+balancing loops B1, B2, ...; :data:`CIRCUITS` lists them, and the sign of each follows from
+its arrows (reinforcing when it has an even number of ``-`` links). Which effects form which
+feedback loop is not written here: the legend reads it from :data:`staffsim.scenario.loops.LOOPS`
+(the loops ``staffsim run --explain`` switches off), naming for each circuit the loops whose
+effects label its links.
 
 :func:`effects_table` lists every effect from the scenario schema itself, so that the table
 in ``docs/model.md`` is generated, never copied by hand.
@@ -24,22 +27,24 @@ from typing import TYPE_CHECKING, Any
 
 from staffsim.charts.style import OKABE_ITO
 from staffsim.scenario.effects import Effect
+from staffsim.scenario.loops import LOOPS
 from staffsim.scenario.schema import Effects, Scenario
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = [
+    "CIRCUITS",
     "EDGES",
     "EFFECTS_TABLE_END",
     "EFFECTS_TABLE_START",
     "INPUT_UNITS",
-    "LOOPS",
     "NODES",
+    "Circuit",
     "Edge",
-    "Loop",
     "Node",
     "causal_loop_diagram",
+    "circuit_loops",
     "effects_table",
     "effects_table_markdown",
     "loop_polarity",
@@ -94,8 +99,9 @@ class Edge:
 
 
 @dataclass(frozen=True)
-class Loop:
-    """A feedback loop: ``path`` lists its nodes in order (the last links back to the first).
+class Circuit:
+    """A marked feedback circuit of the diagram: ``path`` lists its nodes in order (the last
+    links back to the first).
 
     ``kind`` is ``"R"`` (reinforcing: a change comes back amplified) or ``"B"`` (balancing: a
     change comes back opposed); the marker is drawn at (x, y).
@@ -264,8 +270,8 @@ EDGES: tuple[Edge, ...] = (
 )
 """Every causal link drawn; each effect of the schema labels at least one of them."""
 
-LOOPS: tuple[Loop, ...] = (
-    Loop(
+CIRCUITS: tuple[Circuit, ...] = (
+    Circuit(
         "R1",
         "R",
         "caseloads: vacancies raise caseloads, which drive more staff out",
@@ -273,7 +279,7 @@ LOOPS: tuple[Loop, ...] = (
         11.9,
         9.7,
     ),
-    Loop(
+    Circuit(
         "R2",
         "R",
         "supervision: leavers leave manager posts empty and teams unsupervised",
@@ -281,7 +287,7 @@ LOOPS: tuple[Loop, ...] = (
         9.3,
         7.3,
     ),
-    Loop(
+    Circuit(
         "R3",
         "R",
         "churn: changes of social worker worsen practice; incidents blame staff out",
@@ -289,7 +295,7 @@ LOOPS: tuple[Loop, ...] = (
         14.2,
         5.6,
     ),
-    Loop(
+    Circuit(
         "R4",
         "R",
         "defensive practice: blamed incidents add paperwork, pressure and worse practice",
@@ -297,7 +303,7 @@ LOOPS: tuple[Loop, ...] = (
         13.9,
         3.3,
     ),
-    Loop(
+    Circuit(
         "R5",
         "R",
         "reputation: poor practice, poor judgements, fewer applicants, more vacancies",
@@ -305,7 +311,7 @@ LOOPS: tuple[Loop, ...] = (
         4.7,
         10.2,
     ),
-    Loop(
+    Circuit(
         "R6",
         "R",
         "a poor name drives staff out as well as keeping applicants away",
@@ -313,7 +319,7 @@ LOOPS: tuple[Loop, ...] = (
         3.6,
         5.9,
     ),
-    Loop(
+    Circuit(
         "R7",
         "R",
         "newcomers: turnover replaces settled staff with new ones, who leave sooner",
@@ -321,7 +327,7 @@ LOOPS: tuple[Loop, ...] = (
         8.3,
         10.1,
     ),
-    Loop(
+    Circuit(
         "B1",
         "B",
         "recruitment: vacancies open campaigns and hires fill them",
@@ -329,7 +335,7 @@ LOOPS: tuple[Loop, ...] = (
         8.5,
         12.75,
     ),
-    Loop(
+    Circuit(
         "B2",
         "B",
         "agency cover: agency staff take cases, relieving pressure and so resignations",
@@ -337,7 +343,7 @@ LOOPS: tuple[Loop, ...] = (
         13.9,
         10.9,
     ),
-    Loop(
+    Circuit(
         "B3",
         "B",
         "learning: in a just culture each review lowers later incident rates",
@@ -346,10 +352,10 @@ LOOPS: tuple[Loop, ...] = (
         0.45,
     ),
 )
-"""The feedback loops of the diagram."""
+"""The marked feedback circuits of the diagram."""
 
 
-def loop_polarity(loop: Loop) -> str:
+def loop_polarity(loop: Circuit) -> str:
     """``"R"`` if the loop's links have an even number of ``-`` signs, ``"B"`` if odd.
 
     Raises ``KeyError`` if a step of the loop has no link, ``ValueError`` if one is ``±``.
@@ -363,6 +369,16 @@ def loop_polarity(loop: Loop) -> str:
             raise ValueError(f"loop {loop.name} runs through a link of either sign")
         negatives += sign == "-"
     return "R" if negatives % 2 == 0 else "B"
+
+
+def circuit_loops(circuit: Circuit) -> tuple[str, ...]:
+    """The feedback loops of :data:`staffsim.scenario.loops.LOOPS` whose effects label a link
+    of ``circuit`` (switching any of them off breaks the circuit), in that list's order; empty
+    for a circuit made only of the model's bookkeeping, which no switch breaks."""
+    path = circuit.path
+    steps = {(node, path[(i + 1) % len(path)]) for i, node in enumerate(path)}
+    effects = {name for e in EDGES if (e.source, e.target) in steps for name in e.effects}
+    return tuple(loop for loop, members in LOOPS.items() if effects.intersection(members))
 
 
 # ------------------------------------------------------------------------ drawing
@@ -416,7 +432,7 @@ def _route_point(points: list[tuple[float, float]], t: float) -> tuple[float, fl
 
 
 def causal_loop_diagram(ax: Axes | None = None) -> Axes:
-    """Draw the model's causal loop diagram on ``ax`` (a new 16 x 15 inch figure if None).
+    """Draw the model's causal loop diagram on ``ax`` (a new 16 x 16 inch figure if None).
 
     Nodes are boxes (policy levers dashed), links are arrows coloured by sign with the sign
     by the arrowhead and the effect names (or, in italics, the bookkeeping) on the arrow;
@@ -424,15 +440,28 @@ def causal_loop_diagram(ax: Axes | None = None) -> Axes:
     Returns the axes; never shows the figure.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-    from matplotlib.path import Path
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(16, 15))
+        _, ax = plt.subplots(figsize=(16, 16))
+    _set_up_canvas(ax)
+    _draw_nodes(ax)
+    _draw_links(ax)
+    _draw_circuit_markers(ax)
+    _draw_legend(ax)
+    return ax
+
+
+def _set_up_canvas(ax: Axes) -> None:
+    """Diagram units on equal axes, with room below for the legend; no frame or ticks."""
     ax.set_xlim(-0.2, 20.2)
-    ax.set_ylim(-3.9, 15.0)
+    ax.set_ylim(-5.9, 15.0)
     ax.set_aspect("equal")
     ax.axis("off")
+
+
+def _draw_nodes(ax: Axes) -> None:
+    """Each node as a rounded box with its label; policy levers grey and dashed."""
+    from matplotlib.patches import FancyBboxPatch
 
     for node in NODES.values():
         ax.add_patch(
@@ -459,6 +488,9 @@ def causal_loop_diagram(ax: Axes | None = None) -> Axes:
             zorder=4,
         )
 
+
+def _draw_links(ax: Axes) -> None:
+    """Each link as an arrow coloured by its sign, with the sign and its label."""
     for edge in EDGES:
         colour = _SIGN_COLOUR[edge.sign]
         src, dst = NODES[edge.source], NODES[edge.target]
@@ -466,39 +498,59 @@ def causal_loop_diagram(ax: Axes | None = None) -> Axes:
             _self_loop(ax, src, edge, colour)
             continue
         if edge.route:
-            first = _box_edge_point(src, edge.route[0])
-            last = _box_edge_point(dst, edge.route[-1])
-            points = [first, *edge.route, last]
-            codes = [Path.MOVETO] + [Path.LINETO] * (len(points) - 1)
-            arrow = FancyArrowPatch(
-                path=Path(points, codes), arrowstyle=_ARROW, color=colour, linewidth=1.3, zorder=2
-            )
-            ax.add_patch(arrow)
-            sign_at = _route_point(points, 0.97)
-            label_at = _route_point(points, edge.label_at)
+            sign_at, label_at = _routed_arrow(ax, src, dst, edge, colour)
         else:
-            a = _box_edge_point(src, (dst.x, dst.y))
-            b = _box_edge_point(dst, (src.x, src.y))
-            ax.add_patch(
-                FancyArrowPatch(
-                    a,
-                    b,
-                    connectionstyle=f"arc3,rad={edge.bend}",
-                    arrowstyle=_ARROW,
-                    color=colour,
-                    linewidth=1.3,
-                    shrinkA=1,
-                    shrinkB=1,
-                    zorder=2,
-                )
-            )
-            sign_at = _arc_point(a, b, edge.bend, 0.84)
-            label_at = _arc_point(a, b, edge.bend, edge.label_at)
+            sign_at, label_at = _curved_arrow(ax, src, dst, edge, colour)
         _sign(ax, sign_at, edge.sign, colour)
         dx, dy = edge.label_offset
         _label(ax, (label_at[0] + dx, label_at[1] + dy), edge)
 
-    for loop in LOOPS:
+
+def _routed_arrow(
+    ax: Axes, src: Node, dst: Node, edge: Edge, colour: str
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """An arrow along ``edge.route``; returns where its sign and its label go."""
+    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.path import Path
+
+    first = _box_edge_point(src, edge.route[0])
+    last = _box_edge_point(dst, edge.route[-1])
+    points = [first, *edge.route, last]
+    codes = [Path.MOVETO] + [Path.LINETO] * (len(points) - 1)
+    arrow = FancyArrowPatch(
+        path=Path(points, codes), arrowstyle=_ARROW, color=colour, linewidth=1.3, zorder=2
+    )
+    ax.add_patch(arrow)
+    return _route_point(points, 0.97), _route_point(points, edge.label_at)
+
+
+def _curved_arrow(
+    ax: Axes, src: Node, dst: Node, edge: Edge, colour: str
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """An arrow from box to box, bent by ``edge.bend``; returns where its sign and label go."""
+    from matplotlib.patches import FancyArrowPatch
+
+    a = _box_edge_point(src, (dst.x, dst.y))
+    b = _box_edge_point(dst, (src.x, src.y))
+    ax.add_patch(
+        FancyArrowPatch(
+            a,
+            b,
+            connectionstyle=f"arc3,rad={edge.bend}",
+            arrowstyle=_ARROW,
+            color=colour,
+            linewidth=1.3,
+            shrinkA=1,
+            shrinkB=1,
+            zorder=2,
+        )
+    )
+    return _arc_point(a, b, edge.bend, 0.84), _arc_point(a, b, edge.bend, edge.label_at)
+
+
+def _draw_circuit_markers(ax: Axes) -> None:
+    """The R1.. and B1.. markers inside their circuits."""
+    for loop in CIRCUITS:
         ax.text(
             loop.x,
             loop.y,
@@ -510,7 +562,11 @@ def causal_loop_diagram(ax: Axes | None = None) -> Axes:
             va="center",
             zorder=6,
         )
-    legend = [f"{loop.name}  {loop.title}" for loop in LOOPS]
+
+
+def _draw_legend(ax: Axes) -> None:
+    """The circuits in two columns below the diagram, then the key to signs and labels."""
+    legend = [_legend_entry(circuit) for circuit in CIRCUITS]
     half = (len(legend) + 1) // 2
     for column, lines in enumerate((legend[:half], legend[half:])):
         ax.text(
@@ -524,17 +580,24 @@ def causal_loop_diagram(ax: Axes | None = None) -> Axes:
         )
     ax.text(
         0.1,
-        -3.4,
+        -5.0,
         "+ the target moves with the source, \u2212 against it, ± either way along the "
         "effect's curve.  Plain names: scenario effects (switchable curves).  Italic: the "
-        "model's bookkeeping.  R: reinforcing loop; B: balancing loop.",
+        "model's bookkeeping.  R: reinforcing loop; B: balancing loop.\n--explain loops: "
+        "the loops of staffsim run --explain that switch off an effect on the circuit.",
         fontsize=9,
         ha="left",
         va="top",
         style="italic",
         color="#444444",
     )
-    return ax
+
+
+def _legend_entry(circuit: Circuit) -> str:
+    """Two lines: the circuit's marker and title, then the ``--explain`` loops that break it."""
+    loops = circuit_loops(circuit)
+    switched = ", ".join(loops) if loops else "none (the model's bookkeeping)"
+    return f"{circuit.name}  {circuit.title}\n        --explain loops: {switched}"
 
 
 def _sign(ax: Axes, at: tuple[float, float], sign: str, colour: str) -> None:

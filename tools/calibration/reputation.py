@@ -104,7 +104,9 @@ def fit_reputation_effects(
     retirement = scenario.attrition.retirement_rate_per_year
     search = ag.search_days.mean
     stay = ag.assignment_days.mean
-    targets = scenario.reputation.target_by_rating
+    targets: dict[str, float] = {
+        rating: value for rating, value in scenario.reputation.target_by_rating.items()
+    }
 
     fill, success, availability = {}, {}, {}
     for key, g in groups.items():

@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from staffsim.experiment.backends import TaskError, open_backend
 from staffsim.model.run import run_one
 from staffsim.scenario.paths import set_path
 from staffsim.scenario.schema import Scenario
-from staffsim.scenario.spiral import RATINGS
+from staffsim.scenario.spiral import RATINGS, Rating
 
 __all__ = ["RANGES", "council_scenarios", "group_by_rating", "simulate_population"]
 
@@ -46,7 +45,7 @@ DfE 2017-2025 council vacancy rates run from near 0 to over 40%). ``base_quality
 quality of practice a council's leadership and practice model deliver when its workforce
 is at the reference; councils differ in it as Ofsted's judgements of leaders differ."""
 
-PUBLISHED_MIX_2019 = {
+PUBLISHED_MIX_2019: dict[Rating, float] = {
     "outstanding": 0.10,
     "good": 0.40,
     "requires_improvement": 0.35,
@@ -62,7 +61,7 @@ def council_scenarios(
     rng = np.random.default_rng(np.random.SeedSequence([seed, 2025]))
     data0 = base.model_dump(mode="json", exclude={"policies"})
     posts = base.establishment.case_holding_posts
-    ratings = list(PUBLISHED_MIX_2019)
+    ratings: list[Rating] = list(PUBLISHED_MIX_2019)
     weights = list(PUBLISHED_MIX_2019.values())
     out = []
     for i in range(n_councils):
@@ -119,25 +118,31 @@ def simulate_population(
     census_years: range = range(2022, 2026),
     burn_in_years: int = 3,
     seed: int = 1,
-    jobs: int = 1,
+    jobs: int | None = 1,
+    backend: str | None = "local",
+    scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
-    """Run the population; one row per council and census year in ``census_years``."""
+    """Run the population; one row per council and census year in ``census_years``.
+
+    The councils run on the project's backends (:func:`staffsim.experiment.backends.open_backend`:
+    ``backend``, ``jobs``, ``scheduler`` as for ``staffsim run``); rows come out in council
+    order, so the table is the same whichever backend ran them. Raises ``RuntimeError`` if a
+    council's run failed outside the model (a worker died).
+    """
     start = dt.date(census_years[0] - burn_in_years - 1, 10, 1)
     years = census_years[-1] - start.year
     scenarios = council_scenarios(base, n_councils, seed, start, years)
-    rows: list[dict[str, Any]] = []
-    if jobs > 1:
-        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
-            for done, result in enumerate(pool.map(_annual_rows, scenarios), start=1):
-                rows.extend(result)
-                if progress:
-                    progress(done, n_councils)
-    else:
-        for done, scenario in enumerate(scenarios, start=1):
-            rows.extend(_annual_rows(scenario))
+    by_council: dict[int, list[dict[str, Any]]] = {}
+    with open_backend(backend, jobs, scheduler) as pool:
+        tasks = ((scenario,) for scenario in scenarios)
+        for done, (index, result) in enumerate(pool.imap_unordered(_annual_rows, tasks), 1):
+            if isinstance(result, TaskError):
+                raise RuntimeError(f"council {scenarios[index].name} failed: {result.error}")
+            by_council[index] = result
             if progress:
                 progress(done, n_councils)
+    rows = [row for index in sorted(by_council) for row in by_council[index]]
     table = pd.DataFrame(rows)
     return table[table.time_period.isin(list(census_years))].reset_index(drop=True)
 
