@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from staffsim.model.registry import ANNUAL, COUNT, FLOWS, MONTHLY, SPIRAL, names
 from staffsim.model.run import build, run_one
+from staffsim.registry import ANNUAL, COUNT, FLOWS, MONTHLY, SPIRAL, names
 from staffsim.results import tables
 from staffsim.results.metrics import METRICS
 from staffsim.scenario.loader import load_scenario

@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from staffsim.errors import UserError
-from staffsim.model.service import DAYS_PER_YEAR
 from staffsim.results.results import Results
+from staffsim.units import DAYS_PER_YEAR
 
 __all__ = [
     "CENSUS",

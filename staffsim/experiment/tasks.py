@@ -10,15 +10,15 @@ from __future__ import annotations
 import time
 import traceback
 
-from staffsim.model.registry import RunRecord
 from staffsim.model.run import run_one
+from staffsim.registry import RunRecord
 from staffsim.scenario.schema import Scenario
 
 __all__ = ["TaskRecord", "failed_record", "run_task"]
 
 
 class TaskRecord(RunRecord):
-    """A replication's :class:`~staffsim.model.registry.RunRecord` with how it ended."""
+    """A replication's :class:`~staffsim.registry.RunRecord` with how it ended."""
 
     status: str
     """``ok``, or ``failed`` for a replication that raised (then it has no rows)."""

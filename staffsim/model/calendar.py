@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from staffsim.units import DAYS_PER_YEAR, WEEKS_PER_YEAR
+
 __all__ = ["DAYS_PER_YEAR", "WEEKS_PER_YEAR", "Calendar"]
-
-DAYS_PER_YEAR = 365.25
-"""Days in a year on average (the simulation clock counts days)."""
-
-WEEKS_PER_YEAR = DAYS_PER_YEAR / 7
-"""Weeks in a year on average."""
 
 
 class Calendar:

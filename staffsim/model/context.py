@@ -15,8 +15,8 @@ import simpy
 
 from staffsim.model.calendar import Calendar
 from staffsim.model.engine import ScheduledCall
-from staffsim.model.registry import FLOWS
 from staffsim.model.sampling import Sampler, sampler
+from staffsim.registry import FLOWS
 from staffsim.scenario.schema import Scenario
 from staffsim.streams import RandomStreams
 
@@ -62,7 +62,7 @@ class Context:
         self.env = simpy.Environment()
         self.calendar = Calendar(scenario.start_date, scenario.end_date)
         self.flows: dict[str, float] = dict.fromkeys(FLOWS, 0.0)
-        """Cumulative flow counters (:data:`staffsim.model.registry.FLOWS`)."""
+        """Cumulative flow counters (:data:`staffsim.registry.FLOWS`)."""
         self.samplers: dict[str, Sampler] = {}
         self.refresh_samplers()
 

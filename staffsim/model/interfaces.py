@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from staffsim.model.entities import Post, Worker
-from staffsim.model.registry import Row
+from staffsim.registry import Row
 from staffsim.scenario.schema import Scenario
 
 __all__ = ["LoopReactions", "SpiralLoops", "WorkforceReactions"]

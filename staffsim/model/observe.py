@@ -21,8 +21,8 @@ from staffsim.model.calendar import DAYS_PER_YEAR
 from staffsim.model.caseload import Caseload
 from staffsim.model.context import Context
 from staffsim.model.interfaces import SpiralLoops
-from staffsim.model.registry import ANNUAL, COUNT, MONTHLY, Row, names
 from staffsim.model.staff import Staff
+from staffsim.registry import ANNUAL, COUNT, MONTHLY, Row, names
 
 __all__ = ["Observer"]
 
@@ -33,7 +33,7 @@ _COUNTS = tuple(c.name for c in MONTHLY if c.group == COUNT)
 class Observer:
     """Collects the monthly and annual rows of one replication.
 
-    Rows hold the registered columns (:mod:`staffsim.model.registry`) in the registry's
+    Rows hold the registered columns (:mod:`staffsim.registry`) in the registry's
     order, the spiral's only if its loops report.
     """
 
@@ -283,7 +283,7 @@ def _registered(values: Row, names: tuple[str, ...]) -> Row:
     row = {name: values[name] for name in names}
     if len(row) != len(values):
         unregistered = sorted(set(values) - set(names))
-        raise RuntimeError(f"columns not in staffsim.model.registry: {unregistered}")
+        raise RuntimeError(f"columns not in staffsim.registry: {unregistered}")
     return row
 
 

@@ -1,7 +1,7 @@
 """One replication as a pure function: ``run_one(scenario, replication) -> RunRecord``.
 
 The phases are explicit (wire the mechanisms, build the initial state, start the
-processes, run, collect), the result is plain data (:class:`~staffsim.model.registry.RunRecord`:
+processes, run, collect), the result is plain data (:class:`~staffsim.registry.RunRecord`:
 lists of rows and numbers) and the function has no globals, so it can be pickled to worker
 processes and its records tabulated by the layers above.
 """
@@ -22,9 +22,9 @@ from staffsim.model.demand import open_initial_cases
 from staffsim.model.engine import events_processed, urgent_timeout
 from staffsim.model.observe import Observer
 from staffsim.model.policies import policy_process
-from staffsim.model.registry import RunRecord
 from staffsim.model.service import Service, Trace
 from staffsim.model.workforce import open_initial_workforce
+from staffsim.registry import RunRecord
 from staffsim.scenario.schema import Scenario
 from staffsim.scenario.timeline import policy_timeline
 from staffsim.streams import RandomStreams

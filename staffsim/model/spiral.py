@@ -34,8 +34,8 @@ from staffsim.model.context import Context
 from staffsim.model.engine import ScheduledCall, payload
 from staffsim.model.entities import CASE_HOLDING, Worker
 from staffsim.model.interfaces import LoopReactions
-from staffsim.model.registry import Row
 from staffsim.model.staff import Staff
+from staffsim.registry import Row
 from staffsim.scenario.schema import Scenario
 from staffsim.scenario.spiral import RATINGS, Rating
 

@@ -1,7 +1,7 @@
 """The metric registry: what each compared metric means, its unit and which way is better.
 
 A metric is a column of ``annual.csv`` (registered, with its unit and definition, in
-:mod:`staffsim.model.registry`). Its direction is declared once, here, so that a
+:mod:`staffsim.registry`). Its direction is declared once, here, so that a
 comparison's ``p_better`` (the share of replications in which an option did better) and the
 replication-precision rule (``--precision``) read the same definition everywhere. Headline
 metrics are the ones a run must estimate precisely before ``--precision`` is satisfied; they
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from staffsim.model.registry import ANNUAL
+from staffsim.registry import ANNUAL
 
 __all__ = ["KEY_METRICS", "METRICS", "Metric", "get_metric", "headline_metrics"]
 

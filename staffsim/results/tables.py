@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from staffsim.model.registry import MONTHLY, PERIOD
+from staffsim.registry import MONTHLY, PERIOD
 
 __all__ = [
     "ALL_PERIODS",
@@ -44,7 +44,7 @@ KEY_COLUMNS = ("scenario", "replication")
 
 MONTH_COLUMNS = tuple(c.name for c in MONTHLY if c.group == PERIOD)
 """The columns that identify a month (``days`` is its length, shorter for a last part month),
-as registered in :mod:`staffsim.model.registry`."""
+as registered in :mod:`staffsim.registry`."""
 
 MONTHLY_TIDY_COLUMNS = (*KEY_COLUMNS, *MONTH_COLUMNS, "metric", "value")
 """The columns of the tidy monthly table."""

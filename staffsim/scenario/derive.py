@@ -32,6 +32,7 @@ import numpy as np
 
 from staffsim.scenario.distributions import Lognormal
 from staffsim.scenario.schema import Scenario
+from staffsim.units import DAYS_PER_YEAR, WEEKS_PER_YEAR
 
 __all__ = [
     "AGENCY_ASSIGNMENT",
@@ -57,7 +58,6 @@ __all__ = [
     "part_time_share",
 ]
 
-DAYS_PER_YEAR = 365.25
 
 # ---------------------------------------------------------------------- assumptions
 # Values the DfE file does not give; each is stated in a derived scenario with its reason.
@@ -162,7 +162,7 @@ def available_hours(scn: Scenario, fte: float, admin_share: float) -> float:
     contracted = fte * cap.contracted_hours_per_week
     training = fte * cap.training_days_per_year * cap.contracted_hours_per_week / 5
     supervision = cap.supervision_hours_per_month * 12
-    weeks = DAYS_PER_YEAR / 7
+    weeks = WEEKS_PER_YEAR
     return contracted * (1 - admin_share - cap.absence_rate) - (training + supervision) / weeks
 
 
