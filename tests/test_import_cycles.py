@@ -50,10 +50,6 @@ def test_no_import_cycles_outside_the_model(project_cycles) -> None:
     assert [cycle for cycle in project_cycles if not _in_model(cycle)] == []
 
 
-# The model's modules still import each other in a circle (attrition -> service -> spiral ->
-# attrition, two of the imports deferred into functions); the restructured model removes it.
-# strict: this fails, as a reminder to drop the mark, the day the circle is gone.
-@pytest.mark.xfail(strict=True, reason="staffsim.model still has an import circle")
 def test_no_import_cycles_in_the_model(project_cycles) -> None:
     assert [cycle for cycle in project_cycles if _in_model(cycle)] == []
 

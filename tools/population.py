@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from staffsim.experiment.backends import TaskError, open_backend
+from staffsim.experiment.options import RunOptions
 from staffsim.model.run import run_one
 from staffsim.scenario.paths import set_path
 from staffsim.scenario.schema import Scenario
@@ -134,7 +135,7 @@ def simulate_population(
     years = census_years[-1] - start.year
     scenarios = council_scenarios(base, n_councils, seed, start, years)
     by_council: dict[int, list[dict[str, Any]]] = {}
-    with open_backend(backend, jobs, scheduler) as pool:
+    with open_backend(RunOptions(jobs=jobs, backend=backend, scheduler=scheduler)) as pool:
         tasks = ((scenario,) for scenario in scenarios)
         for done, (index, result) in enumerate(pool.imap_unordered(_annual_rows, tasks), 1):
             if isinstance(result, TaskError):
