@@ -383,3 +383,58 @@ def test_explain_and_tipping_charts_in_the_house_style() -> None:
         assert "tipping point 30" in legend
     finally:
         plt.close(ax.figure)
+
+
+def test_every_fan_chart_reads_a_registered_column() -> None:
+    from staffsim import registry
+
+    for source in chart_data.FAN_METRICS.values():
+        table = registry.MONTHLY if source.table == "monthly" else registry.ANNUAL
+        assert source.column in registry.names(table), source
+
+
+def _one_run(results: ComparisonResults, monthly: pd.DataFrame, annual: pd.DataFrame):
+    from staffsim.results.results import Results
+
+    base = results.results[results.base]
+    return Results(base.name, annual, base.manifest, monthly=monthly)
+
+
+def test_a_missing_fan_column_raises_instead_of_vanishing(
+    results: ComparisonResults, tmp_path: Path
+) -> None:
+    """A renamed metric once made two fan charts vanish without a word; now a key metric's
+    column missing from results that have rows is an error naming it."""
+    from staffsim.charts.data import MissingColumnError
+    from staffsim.charts.standard import draw_standard_charts
+
+    base = results.results[results.base]
+    renamed = base.monthly.replace({"metric": {"vacancy_fraction": "vacancy_share"}})
+    run = _one_run(results, renamed, base.annual)
+    with pytest.raises(MissingColumnError, match=r"'vacancy_fraction'.*did you mean"):
+        draw_standard_charts(run, tmp_path)
+    run = _one_run(results, base.monthly, base.annual.drop(columns="turnover_rate_fte"))
+    with pytest.raises(MissingColumnError, match="annual table has no 'turnover_rate_fte'"):
+        draw_standard_charts(run, tmp_path)
+
+
+def test_a_run_with_nothing_to_draw_is_skipped_with_its_reason(
+    results: ComparisonResults, tmp_path: Path
+) -> None:
+    from staffsim.charts.standard import draw_standard_charts
+
+    base = results.results[results.base]
+    reasons: list[str] = []
+    empty = _one_run(results, base.monthly.iloc[0:0], base.annual.iloc[0:0])
+    assert draw_standard_charts(empty, tmp_path, on_skip=reasons.append) == []
+    assert reasons == [
+        "charts skipped: no replication of example_small finished, so there is nothing to draw"
+    ]
+    reasons.clear()
+    no_census = _one_run(results, base.monthly, base.annual.iloc[0:0])
+    written = draw_standard_charts(no_census, tmp_path, on_skip=reasons.append)
+    annual = [m for m, s in chart_data.FAN_METRICS.items() if s.table == "annual"]
+    assert reasons == [f"fan_{m} skipped: the results have no annual rows" for m in annual]
+    assert {p.stem for p in written} == {
+        f"fan_{m}" for m, s in chart_data.FAN_METRICS.items() if s.table == "monthly"
+    }

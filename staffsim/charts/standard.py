@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,10 +74,16 @@ def draw_standard_charts(
     results: Results | ComparisonResults,
     out_dir: str | os.PathLike[str],
     appraisal: Appraisal | None = None,
+    on_skip: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Draw the standard charts of ``results`` into ``out_dir``; the files written (PNG
     and SVG), or none if matplotlib is not installed. Reads only the result tables; the
-    cost charts draw ``appraisal`` (default :func:`comparison_appraisal`)."""
+    cost charts draw ``appraisal`` (default :func:`comparison_appraisal`).
+
+    A fan chart is skipped only when its table has no rows at all (no replication
+    finished, or no 30 September census inside the horizon), and ``on_skip`` is told why; a
+    key metric's column missing from results that have rows raises
+    :class:`staffsim.charts.data.MissingColumnError`."""
     if not charts_available():
         return []
     import matplotlib
@@ -101,9 +108,21 @@ def draw_standard_charts(
         finally:
             plt.close(figure)
 
+    empty = data.empty_runs(runs)
+    if len(empty) == len(runs):
+        if on_skip is not None:
+            on_skip(
+                f"charts skipped: no replication of {', '.join(empty)} finished, so there "
+                "is nothing to draw"
+            )
+        return written
     for metric, source in data.FAN_METRICS.items():
         series = data.fan_series(runs, metric)
         if series.empty:
+            # only when the source table has no rows at all: a run shorter than the time
+            # to its first 30 September has no census
+            if on_skip is not None:
+                on_skip(f"fan_{metric} skipped: the results have no {source.table} rows")
             continue
         ax = fan_chart(series, source.column, base=base, context=context, source=source.note)
         save(ax.figure, f"fan_{metric}")

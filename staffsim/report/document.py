@@ -105,7 +105,7 @@ def _figures(results: ComparisonResults, appraisal: Appraisal) -> tuple[list[Fig
     service = []
     for metric, source in chart_data.FAN_METRICS.items():
         series = chart_data.fan_series(results.results, metric)
-        if series.empty:
+        if series.empty:  # no rows in its table at all; a missing column has raised
             continue
         ax = fan_chart(
             series, source.column, base=results.base, context=context, source=source.note
