@@ -23,13 +23,14 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from staffsim.results.labels import Label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "BASE_COLOUR",
@@ -79,7 +80,7 @@ GRID_COLOUR = "#d9d9d9"
 TEXT_COLOUR = "#222222"
 NOTE_COLOUR = "#555555"
 
-_RC: dict[str, Any] = {
+_RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 10,
     "axes.titlesize": 11,
@@ -182,7 +183,7 @@ def new_axes(ax: Axes | None, size: tuple[float, float] = (8.0, 4.5)) -> Axes:
     return new
 
 
-def style_axes(ax: Axes, grid_axis: str = "y") -> None:
+def style_axes(ax: Axes, grid_axis: Literal["both", "x", "y"] = "y") -> None:
     """Light grid on ``grid_axis`` behind the data, no top or right frame."""
     ax.spines["top"].set_visible(False)
     ax.spines["right"].set_visible(False)

@@ -424,7 +424,7 @@ def build_report(
         )
     files = []
     for path in scenario_files or []:
-        files.extend(scenario_text.file_assumptions(path))
+        files.extend(scenario_text.file_assumptions(Path(path)))
     unique_files = list({f.path: f for f in files}.values())
     service_figures, money_figures = _figures(results, appraisal)
     page = render_html(
