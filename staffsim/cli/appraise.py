@@ -242,7 +242,6 @@ def appraisal_text(appraisal: Appraisal, width: int | None = None) -> str:
         sw = appraisal.switching[appraisal.switching["option"] == row.option]
         columns = {
             "switching value of": [str(t) for t in sw["input"]],
-            "unit": [str(u) if isinstance(u, str) else "" for u in sw["unit"]],
             "now": [console.format_number(float(v)) for v in sw["base_value"]],
             "NPV = 0 at": [console.format_number(float(v)) for v in sw["switching_value"]],
             "change": [
