@@ -289,7 +289,8 @@ def tornado_chart(
         )
         style.style_axes(ax, grid_axis="x")
         title = "Switching values: how far each assumption must move\nto change the answer"
-        style.set_title(ax, style.chart_title(title, context))
+        # the inputs' names take the left of the figure, so the title has less room
+        style.set_title(ax, style.chart_title(title, context, width=62))
     return ax
 
 
@@ -300,6 +301,7 @@ def _number(value: float) -> str:
 def _input_text(row: pd.Series) -> str:
     names = [lever_label(part.strip()).label for part in str(row["input"]).split(" + ")]
     name = " + ".join([names[0], *(n[:1].lower() + n[1:] for n in names[1:])])
-    unit = f" {row['unit']}" if "unit" in row and isinstance(row["unit"], str) else ""
+    unit = str(row["unit"]) if "unit" in row and isinstance(row["unit"], str) else ""
+    unit = unit if unit in ("", "%") else f" {unit}"
     text = "\n".join(textwrap.wrap(name, 34))
     return f"{text}\n(assumed {_number(float(row['base_value']))}{unit})"

@@ -266,7 +266,8 @@ def _settings_text(appraisal: Appraisal) -> dict[str, str]:
     return {
         "price_base": str(settings.get("price_base_financial_year", "")),
         "optimism_bias": f"{float(settings.get('optimism_bias_pct', 0.0)):g}%",
-        "optimism_bias_source": str(settings.get("optimism_bias_source", "")),
+        # the template closes the parenthesis and the sentence
+        "optimism_bias_source": str(settings.get("optimism_bias_source", "")).rstrip("."),
     }
 
 
