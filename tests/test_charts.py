@@ -265,6 +265,15 @@ def test_a_charts_npv_is_the_npv_of_appraisal_csv(
     assert float(
         comparison_appraisal(ComparisonResults.load(folder)).table["npv_mean_gbp"].iloc[0]
     ) == pytest.approx(zero, rel=1e-12)
+    # an appraisal saved before the components and running totals were written is appraised
+    # again with its own optimism bias, keeping its switching values
+    (folder / "appraisal_components.csv").unlink()
+    (folder / "appraisal_cumulative.csv").unlink()
+    older = comparison_appraisal(ComparisonResults.load(folder))
+    assert float(older.table["npv_mean_gbp"].iloc[0]) == pytest.approx(zero, rel=1e-12)
+    assert older.components["difference_present_value_gbp"].sum() == pytest.approx(zero)
+    saved_switching = pd.read_csv(folder / "switching_values.csv")
+    assert list(older.switching["input"]) == list(saved_switching["input"])
 
 
 def _hand_appraisal(present_values: list[float], payback_index: float, share: float) -> Appraisal:

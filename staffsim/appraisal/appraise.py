@@ -251,24 +251,6 @@ class Appraisal:
         self.path = folder
         return folder
 
-    @staticmethod
-    def saved_in(directory: str | Path) -> bool:
-        """Whether ``directory`` holds every file :meth:`save` writes."""
-        folder = Path(directory)
-        names = (
-            APPRAISAL_CSV,
-            CASHFLOWS_CSV,
-            SWITCHING_CSV,
-            GRID_CSV,
-            OUTCOMES_CSV,
-            REPLICATIONS_CSV,
-            COSTS_BY_YEAR_CSV,
-            COMPONENTS_CSV,
-            CUMULATIVE_CSV,
-            APPRAISAL_JSON,
-        )
-        return all((folder / name).is_file() for name in names)
-
     @classmethod
     def load(cls, directory: str | Path) -> Appraisal:
         """Read an appraisal saved by :meth:`save` (the comparison is not loaded).

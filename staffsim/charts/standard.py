@@ -19,7 +19,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from staffsim.appraisal.appraise import Appraisal, appraise_comparison
+from staffsim.appraisal.appraise import (
+    APPRAISAL_CSV,
+    OPTIMISM_BIAS_PCT,
+    Appraisal,
+    appraise_comparison,
+)
 from staffsim.appraisal.costs import FINANCIAL
 from staffsim.charts import data, style
 from staffsim.results.results import ComparisonResults, Results, folder_name
@@ -45,8 +50,6 @@ def _made_from(appraisal: Appraisal, results: ComparisonResults) -> bool:
         or list(settings.get("options", [])) != list(results.options)
         or settings.get("seed") != results.manifest.get("seed")
         or settings.get("replications") != results.manifest.get("replications")
-        or appraisal.components.empty
-        or appraisal.cumulative.empty
     ):
         return False
     costs = appraisal.costs[appraisal.costs["year_type"] == FINANCIAL]
@@ -61,12 +64,28 @@ def _made_from(appraisal: Appraisal, results: ComparisonResults) -> bool:
 
 def comparison_appraisal(results: ComparisonResults) -> Appraisal:
     """The appraisal of a comparison: the one saved beside it (``staffsim appraise``) if it
-    is complete and made from these results, else appraised now with the defaults."""
-    if results.path is not None and Appraisal.saved_in(results.path):
-        saved = Appraisal.load(results.path)
-        if _made_from(saved, results):
+    is made from these results, else appraised now with the defaults.
+
+    A saved appraisal without the cost components and running totals (written before they
+    were) is appraised again with its own optimism bias, keeping its switching values and
+    behavioural grid, which took re-runs to find; the result is not saved here."""
+    if results.path is not None and (results.path / APPRAISAL_CSV).is_file():
+        try:
+            saved = Appraisal.load(results.path)
+        except (OSError, ValueError, KeyError):
+            saved = None
+        if saved is not None and _made_from(saved, results):
             saved.comparison = results
-            return saved
+            if not (saved.components.empty or saved.cumulative.empty):
+                return saved
+            again = appraise_comparison(
+                results,
+                optimism_bias_pct=float(saved.settings.get("optimism_bias_pct", OPTIMISM_BIAS_PCT)),
+            )
+            again.switching = saved.switching
+            again.switching_grid = saved.switching_grid
+            again.settings["behavioural_grid"] = saved.settings.get("behavioural_grid", {})
+            return again
     return appraise_comparison(results)
 
 
