@@ -395,3 +395,39 @@ def test_cost_effectiveness_is_undefined_when_the_outcome_is_not_improved() -> N
     assert _per_unit(1_000.0, 2.0) == 500.0
     assert math.isnan(_per_unit(1_000.0, 0.0))
     assert math.isnan(_per_unit(1_000.0, -1.0))
+
+
+def test_appraise_prints_a_table_that_fits_100_columns(
+    pair: ComparisonResults, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "saved"
+    pair.save(folder)
+    capsys.readouterr()
+    assert main(["appraise", "--from", str(folder)]) == 0
+    printed = capsys.readouterr().out
+    assert "NPV of option - base: GBP" in printed
+    assert "switching value of" in printed and "NPV = 0 at" in printed
+    assert "costs.agency_day_rate_gbp" in printed
+    assert max(len(line) for line in printed.splitlines()) <= 100
+
+
+def test_components_and_running_totals_add_up_to_the_npv(pair: ComparisonResults) -> None:
+    """The waterfall's parts and the running total's last year are the NPV, and each
+    component's difference is its option minus base present value."""
+    appraisal = appraise_comparison(pair)
+    npv = float(appraisal.table["npv_mean_gbp"].iloc[0])
+    parts = appraisal.components
+    assert parts["difference_present_value_gbp"].sum() == pytest.approx(npv, rel=1e-9)
+    np.testing.assert_allclose(
+        parts["option_present_value_gbp"] - parts["base_present_value_gbp"],
+        parts["difference_present_value_gbp"],
+        rtol=1e-9,
+        atol=1e-6,
+    )
+    last = appraisal.cumulative.sort_values("year_index").iloc[-1]
+    assert last["cumulative_present_value_gbp"] == pytest.approx(npv, rel=1e-9)
+    assert last["cumulative_ci_low_gbp"] <= npv <= last["cumulative_ci_high_gbp"]
+    by_hand = appraisal.cashflows["present_value_gbp"].cumsum().to_numpy()
+    np.testing.assert_allclose(
+        appraisal.cumulative["cumulative_present_value_gbp"], by_hand, rtol=1e-9, atol=1e-6
+    )

@@ -1,6 +1,6 @@
 """The charts: each drawn from a small saved comparison, checked for its title (scenarios,
 years, replications), plain-English axis labels with units, and PNG and SVG files; the
-cost tables they read checked against hand computation."""
+cost charts checked to show the appraisal's own figures."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from staffsim.appraisal.appraise import Appraisal  # noqa: E402
+from staffsim.appraisal.discount import discount_factor  # noqa: E402
 from staffsim.charts import (  # noqa: E402
     cost_waterfall_chart,
     cumulative_cost_chart,
@@ -23,12 +25,7 @@ from staffsim.charts import (  # noqa: E402
     tornado_chart,
 )
 from staffsim.charts import data as chart_data  # noqa: E402
-from staffsim.charts.money import (  # noqa: E402
-    discount_factor,
-    financial_year,
-    payback_year,
-)
-from staffsim.charts.standard import comparison_money  # noqa: E402
+from staffsim.charts.standard import comparison_appraisal  # noqa: E402
 from staffsim.charts.style import OKABE_ITO, save_figure  # noqa: E402
 from staffsim.cli.main import main  # noqa: E402
 from staffsim.report.diagnostics import explain_chart, tipping_chart  # noqa: E402
@@ -202,9 +199,9 @@ def test_differences_chart(results: ComparisonResults) -> None:
 
 
 def test_cost_charts(results: ComparisonResults, tmp_path: Path) -> None:
-    costs = comparison_money(results)
+    appraisal = comparison_appraisal(results)
     context = chart_data.chart_context(results)
-    ax = cumulative_cost_chart(costs.cashflows, context=context)
+    ax = cumulative_cost_chart(appraisal, context=context)
     try:
         _check_title(_title(ax))
         assert ax.get_ylabel() == "Option minus base, discounted (£ million)"
@@ -215,33 +212,123 @@ def test_cost_charts(results: ComparisonResults, tmp_path: Path) -> None:
         assert [p.suffix for p in written] == [".png", ".svg"]
     finally:
         plt.close(ax.figure)
-    ax = cost_waterfall_chart(costs.components, "small_reform", base=results.base, context=context)
+    ax = cost_waterfall_chart(appraisal, "small_reform", base=results.base, context=context)
     try:
         _check_title(_title(ax))
         ticks = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
         assert ticks[:2] == ["Employed pay with on-costs", "Agency spend"]
+        assert ticks[4].startswith("Policy costs (+41% optimism")
         assert ticks[-1] == "Net difference (NPV)"
         assert ax.get_ylabel() == "Change from the base, discounted (£ million)"
     finally:
         plt.close(ax.figure)
 
 
-def test_payback_is_marked_where_the_running_total_returns_to_zero() -> None:
+def test_a_charts_npv_is_the_npv_of_appraisal_csv(
+    results: ComparisonResults, tmp_path: Path
+) -> None:
+    """The cumulative cost chart ends at, and the waterfall's net bar is, the NPV that
+    ``staffsim appraise`` writes in appraisal.csv for the same results, with its optimism
+    bias; and the waterfall's components add up to it."""
+    folder = tmp_path / "appraised"
+    results.save(folder)
+    assert main(["appraise", "--from", str(folder), "--quiet"]) == 0
+    npv = float(
+        pd.read_csv(folder / "appraisal.csv")
+        .set_index("option")
+        .loc["small_reform", "npv_mean_gbp"]
+    )
+    charted = comparison_appraisal(ComparisonResults.load(folder))
+    assert charted.path == folder  # the saved appraisal, not a new one
+    recomputed = comparison_appraisal(results)  # no saved appraisal: made from the results
+    for appraisal in (charted, recomputed):
+        ax = cumulative_cost_chart(appraisal)
+        try:
+            line = next(line for line in ax.lines if line.get_marker() == "o")
+            assert float(line.get_ydata()[-1]) * 1e6 == pytest.approx(npv, rel=1e-12, abs=1e-6)
+            label = next(t.get_text() for t in ax.texts if t.get_text().startswith("NPV "))
+            assert label == f"NPV £{npv / 1e6:.1f}m" if npv >= 0 else f"NPV -£{-npv / 1e6:.1f}m"
+        finally:
+            plt.close(ax.figure)
+        ax = cost_waterfall_chart(appraisal, "small_reform")
+        try:
+            net = ax.patches[-1].get_height() * 1e6
+            assert net == pytest.approx(npv, rel=1e-12, abs=1e-6)
+            parts = [patch.get_height() * 1e6 for patch in ax.patches[:-1]]
+            assert sum(parts) == pytest.approx(npv, rel=1e-9, abs=1e-3)
+        finally:
+            plt.close(ax.figure)
+    # with another optimism bias the saved appraisal (and so the chart) follows it
+    assert main(["appraise", "--from", str(folder), "--quiet", "--optimism-bias", "0"]) == 0
+    zero = float(pd.read_csv(folder / "appraisal.csv")["npv_mean_gbp"].iloc[0])
+    assert zero != pytest.approx(npv)
+    assert float(
+        comparison_appraisal(ComparisonResults.load(folder)).table["npv_mean_gbp"].iloc[0]
+    ) == pytest.approx(zero, rel=1e-12)
+    # an appraisal saved before the components and running totals were written is appraised
+    # again with its own optimism bias, keeping its switching values
+    (folder / "appraisal_components.csv").unlink()
+    (folder / "appraisal_cumulative.csv").unlink()
+    older = comparison_appraisal(ComparisonResults.load(folder))
+    assert float(older.table["npv_mean_gbp"].iloc[0]) == pytest.approx(zero, rel=1e-12)
+    assert older.components["difference_present_value_gbp"].sum() == pytest.approx(zero)
+    saved_switching = pd.read_csv(folder / "switching_values.csv")
+    assert list(older.switching["input"]) == list(saved_switching["input"])
+
+
+def _hand_appraisal(present_values: list[float], payback_index: float, share: float) -> Appraisal:
+    """A one-option appraisal of three financial years, built by hand."""
+    years = ["2020-21", "2021-22", "2022-23"]
+    factors = [discount_factor(t) for t in range(3)]
+    pv = np.array(present_values)
+    cumulative = np.cumsum(pv)
+    empty = pd.DataFrame()
+    table = pd.DataFrame(
+        {
+            "option": ["x"],
+            "npv_mean_gbp": [float(cumulative[-1])],
+            "payback_share": [share],
+            "payback_median_year_index": [payback_index],
+            "payback_median_financial_year": [years[int(payback_index)] if share > 0 else ""],
+        }
+    )
     cashflows = pd.DataFrame(
         {
             "option": "x",
-            "financial_year": ["2020-21", "2021-22", "2022-23"],
+            "financial_year": years,
             "year_index": [0, 1, 2],
-            "cost_difference_gbp": [2e6, -1e6, -2e6],
-            "discount_factor": discount_factor(np.arange(3)),
-            "present_value_gbp": np.array([2e6, -1e6, -2e6]) * discount_factor(np.arange(3)),
+            "cost_difference_gbp": pv / np.array(factors),
+            "discount_factor": factors,
+            "present_value_gbp": pv,
         }
     )
-    ax = cumulative_cost_chart(cashflows)
+    running = pd.DataFrame(
+        {
+            "option": "x",
+            "financial_year": years,
+            "year_index": [0, 1, 2],
+            "part_year": [True, False, False],
+            "cumulative_present_value_gbp": cumulative,
+            "cumulative_ci_low_gbp": cumulative - 1e5,
+            "cumulative_ci_high_gbp": cumulative + 1e5,
+        }
+    )
+    return Appraisal(table, cashflows, empty, empty, empty, empty, empty, {}, cumulative=running)
+
+
+def test_the_appraisals_payback_year_is_marked() -> None:
+    ax = cumulative_cost_chart(_hand_appraisal([2e6, -1e6, -2e6], 2.0, 0.8))
     try:
         texts = [t.get_text() for t in ax.texts]
-        assert "pays back in 2022-23" in texts
+        assert "pays back in 2022-23\n(median; 80% of runs pay back)" in texts
         assert [line.get_xdata()[0] for line in ax.lines if line.get_linestyle() == "--"] == [2]
+        assert ax.get_xticklabels()[0].get_text() == "2020-21*"
+    finally:
+        plt.close(ax.figure)
+    ax = cumulative_cost_chart(_hand_appraisal([2e6, 1e6, 1e6], math.nan, 0.0))
+    try:
+        assert "X does not pay back within the horizon" in ax.get_xlabel()
+        assert not [line for line in ax.lines if line.get_linestyle() == "--"]
     finally:
         plt.close(ax.figure)
 
@@ -307,34 +394,56 @@ def test_explain_and_tipping_charts_in_the_house_style() -> None:
         plt.close(ax.figure)
 
 
-def test_financial_years_and_green_book_discounting() -> None:
-    assert financial_year("2015-03") == "2014-15"
-    assert financial_year("2015-04") == "2015-16"
-    assert financial_year("1999-12") == "1999-00"
-    assert discount_factor(0) == 1.0
-    assert discount_factor(1) == pytest.approx(1 / 1.035)
-    assert discount_factor(31) == pytest.approx(1.035**-30 / 1.03)
-    assert payback_year(["a", "b", "c"], [0.0, 5.0, -1.0]) == "c"
-    assert payback_year(["a", "b"], [-1.0, -2.0]) == "a"
-    assert payback_year(["a", "b"], [1.0, 2.0]) is None
+def test_every_fan_chart_reads_a_registered_column() -> None:
+    from staffsim import registry
+
+    for source in chart_data.FAN_METRICS.values():
+        table = registry.MONTHLY if source.table == "monthly" else registry.ANNUAL
+        assert source.column in registry.names(table), source
 
 
-def test_cash_flows_add_up_to_the_run_costs(results: ComparisonResults) -> None:
-    """The financial-year differences of each replication add up to the difference in
-    its monthly costs, and present values are the differences times the factors."""
-    costs = comparison_money(results)
-    per = costs.per_replication
-    for rep, part in per.groupby("replication"):
-        totals = {}
-        for label, res in results.results.items():
-            m = res.monthly
-            totals[label] = m[(m.metric == "total_cost_gbp") & (m.replication == rep)].value.sum()
-        expected = totals["small_reform"] - totals[results.base]
-        assert part.cost_difference_gbp.sum() == pytest.approx(expected, rel=1e-12)
-    assert np.allclose(per.present_value_gbp, per.cost_difference_gbp * per.discount_factor)
-    components = costs.components
-    npv = costs.npv.set_index("option").loc["small_reform", "npv_gbp"]
-    assert (
-        components.option_present_value_gbp - components.base_present_value_gbp
-    ).sum() == pytest.approx(npv, rel=1e-9)
-    assert bool(costs.cashflows.part_year.iloc[0])  # October to March
+def _one_run(results: ComparisonResults, monthly: pd.DataFrame, annual: pd.DataFrame):
+    from staffsim.results.results import Results
+
+    base = results.results[results.base]
+    return Results(base.name, annual, base.manifest, monthly=monthly)
+
+
+def test_a_missing_fan_column_raises_instead_of_vanishing(
+    results: ComparisonResults, tmp_path: Path
+) -> None:
+    """A renamed metric once made two fan charts vanish without a word; now a key metric's
+    column missing from results that have rows is an error naming it."""
+    from staffsim.charts.data import MissingColumnError
+    from staffsim.charts.standard import draw_standard_charts
+
+    base = results.results[results.base]
+    renamed = base.monthly.replace({"metric": {"vacancy_fraction": "vacancy_share"}})
+    run = _one_run(results, renamed, base.annual)
+    with pytest.raises(MissingColumnError, match=r"'vacancy_fraction'.*did you mean"):
+        draw_standard_charts(run, tmp_path)
+    run = _one_run(results, base.monthly, base.annual.drop(columns="turnover_rate_fte"))
+    with pytest.raises(MissingColumnError, match="annual table has no 'turnover_rate_fte'"):
+        draw_standard_charts(run, tmp_path)
+
+
+def test_a_run_with_nothing_to_draw_is_skipped_with_its_reason(
+    results: ComparisonResults, tmp_path: Path
+) -> None:
+    from staffsim.charts.standard import draw_standard_charts
+
+    base = results.results[results.base]
+    reasons: list[str] = []
+    empty = _one_run(results, base.monthly.iloc[0:0], base.annual.iloc[0:0])
+    assert draw_standard_charts(empty, tmp_path, on_skip=reasons.append) == []
+    assert reasons == [
+        "charts skipped: no replication of example_small finished, so there is nothing to draw"
+    ]
+    reasons.clear()
+    no_census = _one_run(results, base.monthly, base.annual.iloc[0:0])
+    written = draw_standard_charts(no_census, tmp_path, on_skip=reasons.append)
+    annual = [m for m, s in chart_data.FAN_METRICS.items() if s.table == "annual"]
+    assert reasons == [f"fan_{m} skipped: the results have no annual rows" for m in annual]
+    assert {p.stem for p in written} == {
+        f"fan_{m}" for m, s in chart_data.FAN_METRICS.items() if s.table == "monthly"
+    }

@@ -58,6 +58,8 @@ from staffsim.results.results import ComparisonResults
 __all__ = [
     "APPRAISAL_COLUMNS",
     "CASHFLOW_COLUMNS",
+    "COMPONENT_COLUMNS",
+    "CUMULATIVE_COLUMNS",
     "OPTIMISM_BIAS_PCT",
     "OPTIMISM_BIAS_SOURCE",
     "SWITCHING_COLUMNS",
@@ -127,6 +129,30 @@ SWITCHING_COLUMNS = (
 )
 """The columns of ``switching_values.csv``."""
 
+COMPONENT_COLUMNS = (
+    "option",
+    "component",
+    "base_present_value_gbp",
+    "option_present_value_gbp",
+    "difference_present_value_gbp",
+)
+"""The columns of ``appraisal_components.csv``: each kind of cost's present value over the
+horizon in each arm and their difference (means over replications; the differences add up
+to the NPV). ``policy_gbp`` is after optimism bias."""
+
+CUMULATIVE_COLUMNS = (
+    "option",
+    "financial_year",
+    "year_index",
+    "part_year",
+    "cumulative_present_value_gbp",
+    "cumulative_ci_low_gbp",
+    "cumulative_ci_high_gbp",
+)
+"""The columns of ``appraisal_cumulative.csv``: the running total of the present value by
+financial year, mean over replications and its 95% t interval (the last year's mean is the
+NPV); ``part_year`` marks a year the run covers only part of."""
+
 GRID_COLUMNS = ("option", "input", "value", "npv_mean_gbp", "npv_ci_low_gbp", "npv_ci_high_gbp")
 """The columns of ``switching_grid.csv``: the NPV at each point of a behavioural grid."""
 
@@ -160,6 +186,8 @@ CASHFLOWS_CSV = "appraisal_cashflows.csv"
 SWITCHING_CSV = "switching_values.csv"
 GRID_CSV = "switching_grid.csv"
 OUTCOMES_CSV = "appraisal_outcomes.csv"
+COMPONENTS_CSV = "appraisal_components.csv"
+CUMULATIVE_CSV = "appraisal_cumulative.csv"
 REPLICATIONS_CSV = "appraisal_replications.csv"
 COSTS_BY_YEAR_CSV = "costs_by_year.csv"
 APPRAISAL_JSON = "appraisal.json"
@@ -183,6 +211,10 @@ class Appraisal:
             ``costs_by_year.csv``.
         settings: the appraisal's assumptions (rates, optimism bias and its source, price
             base year), ``appraisal.json``.
+        components: each kind of cost's present value in each arm
+            (:data:`COMPONENT_COLUMNS`), ``appraisal_components.csv``.
+        cumulative: the running total of the present value by financial year with its 95%
+            interval (:data:`CUMULATIVE_COLUMNS`), ``appraisal_cumulative.csv``.
         comparison: the comparison appraised, if it is at hand.
     """
 
@@ -194,6 +226,12 @@ class Appraisal:
     replications: pd.DataFrame
     costs: pd.DataFrame
     settings: dict[str, Any]
+    components: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(COMPONENT_COLUMNS))
+    )
+    cumulative: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(CUMULATIVE_COLUMNS))
+    )
     comparison: ComparisonResults | None = None
     path: Path | None = field(default=None)
 
@@ -207,13 +245,18 @@ class Appraisal:
         io.write_csv(self.outcomes, folder / OUTCOMES_CSV)
         io.write_csv(self.replications, folder / REPLICATIONS_CSV)
         io.write_csv(self.costs, folder / COSTS_BY_YEAR_CSV)
+        io.write_csv(self.components, folder / COMPONENTS_CSV)
+        io.write_csv(self.cumulative, folder / CUMULATIVE_CSV)
         io.write_json(self.settings, folder / APPRAISAL_JSON)
         self.path = folder
         return folder
 
     @classmethod
     def load(cls, directory: str | Path) -> Appraisal:
-        """Read an appraisal saved by :meth:`save` (the comparison is not loaded)."""
+        """Read an appraisal saved by :meth:`save` (the comparison is not loaded).
+
+        A folder saved before the components and running totals were written loads with
+        those two tables empty."""
         folder = Path(directory)
         text = {"option": str, "financial_year": str, "payback_median_financial_year": str}
 
@@ -229,6 +272,12 @@ class Appraisal:
             replications=read(REPLICATIONS_CSV),
             costs=pd.read_csv(folder / COSTS_BY_YEAR_CSV, dtype={"year": str}),
             settings=io.read_json(folder / APPRAISAL_JSON),
+            components=read(COMPONENTS_CSV)
+            if (folder / COMPONENTS_CSV).is_file()
+            else pd.DataFrame(columns=list(COMPONENT_COLUMNS)),
+            cumulative=read(CUMULATIVE_CSV)
+            if (folder / CUMULATIVE_CSV).is_file()
+            else pd.DataFrame(columns=list(CUMULATIVE_COLUMNS)),
             path=folder,
         )
 
@@ -269,6 +318,9 @@ def _paired_flows(
     out["year_index"] = [int(y[:4]) - first_year for y in out["financial_year"]]
     for c in (*COMPONENTS, "policy_stated_gbp", "sw_changes"):
         out[f"{c}_diff"] = merged[f"{c}_option"] - merged[f"{c}_base"]
+    for c in COMPONENTS:
+        out[f"{c}_base"] = merged[f"{c}_base"]
+        out[f"{c}_option"] = merged[f"{c}_option"]
     out["policy_stated_option_gbp"] = merged["policy_stated_gbp_option"]
     out["cost_difference_gbp"] = out[[f"{c}_diff" for c in COMPONENTS]].sum(axis=1)
     out["discount_factor"] = [discount_factor(t) for t in out["year_index"]]
@@ -487,7 +539,12 @@ def appraise_comparison(
     first_year = min(int(str(y)[:4]) for y in base_fy["year"])
     last_year = max(int(str(y)[:4]) for y in base_fy["year"])
     base_res = comparison.results[base_label]
+    part_year = (
+        base_fy.drop_duplicates("year").set_index("year")["part_year"].astype(bool).to_dict()
+    )
     rows, flows_rows, switching_rows, per_rep, outcomes = [], [], [], [], []
+    component_rows: list[dict[str, Any]] = []
+    cumulative_rows: list[dict[str, Any]] = []
     for option in comparison.options:
         opt_res = comparison.results[option]
         flows = _paired_flows(base_fy, financial[option], uplift, first_year)
@@ -559,6 +616,41 @@ def appraise_comparison(
                     "present_value_gbp": float(m["cost_difference_gbp"] * m["discount_factor"]),
                 }
             )
+        for c in COMPONENTS:
+            level = {
+                arm: float(
+                    (flows[f"{c}_{arm}"] * flows["discount_factor"])
+                    .groupby(flows["replication"])
+                    .sum()
+                    .mean()
+                )
+                for arm in ("base", "option")
+            }
+            component_rows.append(
+                {
+                    "option": option,
+                    "component": c,
+                    "base_present_value_gbp": level["base"],
+                    "option_present_value_gbp": level["option"],
+                    "difference_present_value_gbp": float(component_pv[c].mean()),
+                }
+            )
+        running = flows.assign(
+            cumulative=flows.groupby("replication")["present_value_gbp"].cumsum()
+        )
+        for (year, index), part in running.groupby(["financial_year", "year_index"], sort=False):
+            band = stats.t_interval(part["cumulative"].to_numpy(), confidence)
+            cumulative_rows.append(
+                {
+                    "option": option,
+                    "financial_year": year,
+                    "year_index": int(index),
+                    "part_year": bool(part_year.get(year, False)),
+                    "cumulative_present_value_gbp": band.mean,
+                    "cumulative_ci_low_gbp": band.low,
+                    "cumulative_ci_high_gbp": band.high,
+                }
+            )
         stated = float(flows.groupby("replication")["policy_stated_option_gbp"].sum().mean())
         switching_rows += _price_switching(
             option,
@@ -604,6 +696,8 @@ def appraise_comparison(
         replications=pd.concat(per_rep, ignore_index=True),
         costs=all_costs,
         settings=settings,
+        components=pd.DataFrame(component_rows, columns=list(COMPONENT_COLUMNS)),
+        cumulative=pd.DataFrame(cumulative_rows, columns=list(CUMULATIVE_COLUMNS)),
         comparison=comparison,
     )
 

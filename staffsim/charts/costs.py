@@ -1,23 +1,24 @@
 """The money charts of a business case: cumulative discounted cost, the cost waterfall and
 the tornado of switching values.
 
-They read small tables (see :mod:`staffsim.charts.money` for the columns): the cash flows
-of each option against the base by financial year, the present value of each kind of cost,
-and the switching values. Money is shown in GBP millions; positive means the option costs
-more than the base.
+The cumulative cost chart and the waterfall read an appraisal
+(:class:`staffsim.appraisal.appraise.Appraisal`): its cash flows by financial year, the
+running totals with their intervals, the present value of each kind of cost and the NPV
+and payback of ``appraisal.csv``, so that a chart shows exactly the appraisal's figures.
+Money is shown in GBP millions; positive means the option costs more than the base.
 """
 
 from __future__ import annotations
 
+import math
 import textwrap
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from staffsim.appraisal.appraise import COMPONENTS, POLICY_COMPONENT, Appraisal
 from staffsim.charts import style
-from staffsim.charts.money import COST_COMPONENTS, payback_year
 from staffsim.results.labels import Label, get_label, lever_label
 
 if TYPE_CHECKING:
@@ -33,58 +34,59 @@ def _year_ticks(years: list[str], part: list[bool]) -> list[str]:
 
 
 def cumulative_cost_chart(
-    cashflows: pd.DataFrame,
+    appraisal: Appraisal,
     *,
-    payback: Mapping[str, str | None] | None = None,
     context: style.ChartContext | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Each option's discounted cost difference by financial year (bars) and its running
-    total (line, with a 95% band if the table has ``cumulative_low_gbp`` and
-    ``cumulative_high_gbp``), ending at the net present value; the payback year marked.
-
-    ``cashflows`` has ``option, financial_year, year_index, present_value_gbp`` (and
-    optionally ``part_year``). ``payback`` gives each option's payback year (``None``: it
-    does not pay back); by default it is read off the mean running total. Returns the axes.
+    """Each option's discounted cost difference by financial year (bars, from
+    ``appraisal.cashflows``) and its running total (line with its 95% band, from
+    ``appraisal.cumulative``), labelled with the NPV of ``appraisal.table``; the median
+    payback year marked with the share of replications that pay back. Returns the axes.
     """
+    if appraisal.cumulative.empty:
+        raise ValueError(
+            "the appraisal has no running totals (saved by an older staffsim); appraise "
+            "the comparison again"
+        )
     with style.house_style():
         ax = style.new_axes(ax, (8.5, 5.0))
-        options = list(dict.fromkeys(cashflows["option"]))
+        table = appraisal.table.set_index("option")
+        options = list(dict.fromkeys(appraisal.cashflows["option"]))
         colours = {o: style.OPTION_COLOURS[i % 6] for i, o in enumerate(options)}
-        table = cashflows.sort_values(["option", "year_index"], kind="stable")
-        years = list(dict.fromkeys(table.sort_values("year_index")["financial_year"]))
+        running = appraisal.cumulative.sort_values(["option", "year_index"], kind="stable")
+        years = list(dict.fromkeys(running.sort_values("year_index")["financial_year"]))
         x_of = {y: i for i, y in enumerate(years)}
+        index_of = dict(zip(running["financial_year"], running["year_index"], strict=False))
         width = 0.7 / len(options)
         notes = []
         for i, option in enumerate(options):
-            rows = table[table["option"] == option]
+            flows = appraisal.cashflows[appraisal.cashflows["option"] == option]
+            rows = running[running["option"] == option]
             x = rows["financial_year"].map(x_of).to_numpy(dtype=float)
-            pv = rows["present_value_gbp"].to_numpy(dtype=float)
-            cumulative = (
-                rows["cumulative_gbp"].to_numpy(dtype=float)
-                if "cumulative_gbp" in rows
-                else np.cumsum(pv)
-            )
             colour = colours[option]
             name = style.display_name(option)
             ax.bar(
-                x + (i - (len(options) - 1) / 2) * width,
-                pv * 1e-6,
+                flows["financial_year"].map(x_of).to_numpy(dtype=float)
+                + (i - (len(options) - 1) / 2) * width,
+                flows["present_value_gbp"].to_numpy(dtype=float) * 1e-6,
                 width=width,
                 color=colour,
                 alpha=0.35,
                 label=f"{name}: present value in the year",
             )
-            if {"cumulative_low_gbp", "cumulative_high_gbp"} <= set(rows.columns):
+            low = rows["cumulative_ci_low_gbp"].to_numpy(dtype=float)
+            if not np.isnan(low).all():
                 ax.fill_between(
                     x,
-                    rows["cumulative_low_gbp"].to_numpy(dtype=float) * 1e-6,
-                    rows["cumulative_high_gbp"].to_numpy(dtype=float) * 1e-6,
+                    low * 1e-6,
+                    rows["cumulative_ci_high_gbp"].to_numpy(dtype=float) * 1e-6,
                     color=colour,
                     alpha=0.15,
                     linewidth=0,
                     label=f"{name}: 95% confidence interval of the running total",
                 )
+            cumulative = rows["cumulative_present_value_gbp"].to_numpy(dtype=float)
             ax.plot(
                 x,
                 cumulative * 1e-6,
@@ -93,10 +95,11 @@ def cumulative_cost_chart(
                 linewidth=2,
                 label=f"{name}: cumulative discounted net cost",
             )
-            npv = cumulative[-1]
+            row = table.loc[option]
+            npv = float(row["npv_mean_gbp"])
             ax.annotate(
                 f"NPV {_MONEY.format(npv)}",
-                (x[-1], npv * 1e-6),
+                (x[-1], cumulative[-1] * 1e-6),
                 xytext=(8, 0),
                 textcoords="offset points",
                 va="center",
@@ -104,16 +107,16 @@ def cumulative_cost_chart(
                 fontweight="bold",
                 color=colour,
             )
-            year = (
-                payback.get(option)
-                if payback is not None
-                else payback_year(list(rows["financial_year"]), list(cumulative))
-            )
-            if year is not None and year in x_of:
-                ax.axvline(x_of[year], color=colour, linestyle="--", linewidth=1.2)
+            share = float(row["payback_share"])
+            median = float(row["payback_median_year_index"])
+            if share > 0 and not math.isnan(median):
+                first = min(index_of.values())
+                at = median - first
+                ax.axvline(at, color=colour, linestyle="--", linewidth=1.2)
                 ax.annotate(
-                    f"pays back in {year}",
-                    (x_of[year], 1),
+                    f"pays back in {row['payback_median_financial_year']}\n"
+                    f"(median; {share:.0%} of runs pay back)",
+                    (at, 1),
                     xycoords=("data", "axes fraction"),
                     xytext=(4, -4),
                     textcoords="offset points",
@@ -124,11 +127,7 @@ def cumulative_cost_chart(
             else:
                 notes.append(f"{name} does not pay back within the horizon")
         ax.axhline(0, color="#444444", linewidth=0.9)
-        part = (
-            table.drop_duplicates("financial_year").set_index("financial_year")["part_year"]
-            if "part_year" in table
-            else pd.Series(False, index=years)
-        )
+        part = running.drop_duplicates("financial_year").set_index("financial_year")["part_year"]
         ticks = _year_ticks(years, [bool(part.get(y, False)) for y in years])
         ax.set_xticks(range(len(years)), ticks)
         ax.set_xlim(-0.6, len(years) - 0.4 + 0.5)  # room for the NPV label
@@ -144,8 +143,15 @@ def cumulative_cost_chart(
     return ax
 
 
+def _component_name(component: str, optimism_bias_pct: float) -> str:
+    name = get_label(component).label
+    if component == POLICY_COMPONENT and optimism_bias_pct:
+        return f"{name} (+{optimism_bias_pct:g}% optimism bias)"
+    return name
+
+
 def cost_waterfall_chart(
-    components: pd.DataFrame,
+    appraisal: Appraisal,
     option: str | None = None,
     *,
     base: str | None = None,
@@ -153,21 +159,27 @@ def cost_waterfall_chart(
     ax: Axes | None = None,
 ) -> Axes:
     """From the base's cost to the option's: how each kind of cost changes (floating bars,
-    present values over the horizon) and the net difference.
-
-    ``components`` has ``option, component, base_present_value_gbp,
-    option_present_value_gbp`` (one option is drawn: ``option``, default the first).
+    present values over the horizon, from ``appraisal.components``) and the net difference,
+    the NPV of ``appraisal.table``. One option is drawn: ``option``, default the first.
     Returns the axes.
     """
+    if appraisal.components.empty:
+        raise ValueError(
+            "the appraisal has no cost components (saved by an older staffsim); appraise "
+            "the comparison again"
+        )
+    components = appraisal.components
     option = option or str(components["option"].iloc[0])
     rows = components[components["option"] == option].set_index("component")
-    order = [c for c in COST_COMPONENTS if c in rows.index] + [
-        c for c in rows.index if c not in COST_COMPONENTS
+    order = [c for c in COMPONENTS if c in rows.index] + [
+        c for c in rows.index if c not in COMPONENTS
     ]
     rows = rows.loc[order]
-    change = (rows["option_present_value_gbp"] - rows["base_present_value_gbp"]).to_numpy() * 1e-6
+    change = rows["difference_present_value_gbp"].to_numpy(dtype=float) * 1e-6
     base_total = float(rows["base_present_value_gbp"].sum())
     option_total = float(rows["option_present_value_gbp"].sum())
+    npv = float(appraisal.table.set_index("option").loc[option, "npv_mean_gbp"])
+    bias = float(appraisal.settings.get("optimism_bias_pct", 0.0))
     with style.house_style():
         ax = style.new_axes(ax, (8.5, 5.0))
         starts = np.concatenate([[0.0], np.cumsum(change)[:-1]])
@@ -177,7 +189,7 @@ def cost_waterfall_chart(
         ]
         x = np.arange(len(order))
         ax.bar(x, change, bottom=starts, color=colours, width=0.6)
-        net = float(change.sum())
+        net = npv * 1e-6
         ax.bar(len(order), net, color=style.BASE_COLOUR, width=0.6)
         for i in range(len(order)):
             end = starts[i] + change[i]
@@ -193,7 +205,7 @@ def cost_waterfall_chart(
                 va="bottom",
                 fontsize=9,
             )
-        names = [get_label(c).label for c in order] + ["Net difference\n(NPV)"]
+        names = [_component_name(c, bias) for c in order] + ["Net difference\n(NPV)"]
         ax.set_xticks(range(len(names)), [_wrap(n) for n in names])
         ax.axhline(0, color="#444444", linewidth=0.9)
         ax.set_ylabel("Change from the base, discounted (£ million)")
@@ -212,8 +224,6 @@ def cost_waterfall_chart(
 
 
 def _wrap(text: str, width: int = 14) -> str:
-    import textwrap
-
     return "\n".join(textwrap.wrap(text, width)) if "\n" not in text else text
 
 
@@ -279,7 +289,8 @@ def tornado_chart(
         )
         style.style_axes(ax, grid_axis="x")
         title = "Switching values: how far each assumption must move\nto change the answer"
-        style.set_title(ax, style.chart_title(title, context))
+        # the inputs' names take the left of the figure, so the title has less room
+        style.set_title(ax, style.chart_title(title, context, width=62))
     return ax
 
 
@@ -290,6 +301,7 @@ def _number(value: float) -> str:
 def _input_text(row: pd.Series) -> str:
     names = [lever_label(part.strip()).label for part in str(row["input"]).split(" + ")]
     name = " + ".join([names[0], *(n[:1].lower() + n[1:] for n in names[1:])])
-    unit = f" {row['unit']}" if "unit" in row and isinstance(row["unit"], str) else ""
+    unit = str(row["unit"]) if "unit" in row and isinstance(row["unit"], str) else ""
+    unit = unit if unit in ("", "%") else f" {unit}"
     text = "\n".join(textwrap.wrap(name, 34))
     return f"{text}\n(assumed {_number(float(row['base_value']))}{unit})"

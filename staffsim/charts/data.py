@@ -7,16 +7,32 @@ run, or later from its folder, without simulating anything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
 
+from staffsim import registry
 from staffsim.charts.style import ChartContext
 from staffsim.results.results import ComparisonResults, Results
 
-__all__ = ["FAN_METRICS", "FanSource", "chart_context", "fan_series", "scenario_results"]
+__all__ = [
+    "FAN_METRICS",
+    "FanSource",
+    "MissingColumnError",
+    "chart_context",
+    "empty_runs",
+    "fan_series",
+    "scenario_results",
+]
+
+
+class MissingColumnError(LookupError):
+    """A fan chart's column is not in the results that should hold it: the registry and
+    the chart's source disagree (a renamed column), or the results come from a version of
+    staffsim that did not record it. Never skipped silently."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +78,29 @@ FAN_METRICS: dict[str, FanSource] = {
 }
 """The key metrics drawn as fan charts (vacancy, agency, turnover, caseload, children
 waiting, continuity, cost), each with its source; ``fan_<metric>.png`` is named after the
-key."""
+key. Each source column is a registered column of its table (:mod:`staffsim.registry`)."""
+
+
+def _registered(table: str) -> tuple[str, ...]:
+    return registry.names(registry.MONTHLY if table == "monthly" else registry.ANNUAL)
+
+
+def empty_runs(runs: Mapping[str, Results]) -> list[str]:
+    """The labels of the runs with no replication's rows to draw (every replication
+    failed, or none was run)."""
+    return [label for label, res in runs.items() if res.monthly.empty and res.annual.empty]
+
+
+def _missing(label: str, source: FanSource, present: Iterable[str]) -> MissingColumnError:
+    known = sorted(set(present))
+    close = difflib.get_close_matches(source.column, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    where = "registered" if source.column in _registered(source.table) else "not registered"
+    return MissingColumnError(
+        f"{label!r}: the {source.table} table has no {source.column!r} (the {source.metric} "
+        f"fan chart's column, {where} in staffsim.registry){hint} Results made by another "
+        "version of staffsim need re-running."
+    )
 
 
 def scenario_results(results: Results | ComparisonResults) -> dict[str, Results]:
@@ -90,13 +128,18 @@ def chart_context(results: Results | ComparisonResults) -> ChartContext:
 def fan_series(runs: Mapping[str, Results], metric: str) -> pd.DataFrame:
     """The tidy series ``scenario, replication, date, value`` of a key metric (see
     :data:`FAN_METRICS`) for every scenario in ``runs``; values in the source column's
-    stored unit."""
+    stored unit. A run without rows (:func:`empty_runs`) adds none; a run with rows that
+    lack the column raises :class:`MissingColumnError`."""
     source = FAN_METRICS[metric]
     frames = []
     for label, res in runs.items():
         if source.table == "monthly":
             monthly = res.monthly
+            if monthly.empty:
+                continue
             part = monthly[monthly["metric"] == source.column]
+            if part.empty:
+                raise _missing(label, source, monthly["metric"].unique())
             frame = pd.DataFrame(
                 {
                     "scenario": label,
@@ -107,6 +150,10 @@ def fan_series(runs: Mapping[str, Results], metric: str) -> pd.DataFrame:
             )
         else:
             annual = res.annual
+            if annual.empty:
+                continue
+            if source.column not in annual.columns:
+                raise _missing(label, source, annual.columns)
             frame = pd.DataFrame(
                 {
                     "scenario": label,
@@ -116,4 +163,6 @@ def fan_series(runs: Mapping[str, Results], metric: str) -> pd.DataFrame:
                 }
             )
         frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=["scenario", "replication", "date", "value"])
     return pd.concat(frames, ignore_index=True)

@@ -23,13 +23,14 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from staffsim.results.labels import Label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "BASE_COLOUR",
@@ -79,7 +80,7 @@ GRID_COLOUR = "#d9d9d9"
 TEXT_COLOUR = "#222222"
 NOTE_COLOUR = "#555555"
 
-_RC: dict[str, Any] = {
+_RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 10,
     "axes.titlesize": 11,
@@ -163,12 +164,18 @@ class ChartContext:
         return f"{years} from {start:%B %Y}, {reps}"
 
 
-def chart_title(what: str, context: ChartContext | None, width: int = 92) -> str:
-    """A chart's title: what it shows, then the scenarios, years and replications."""
+def chart_title(what: str, context: ChartContext | None, width: int = 80) -> str:
+    """A chart's title: what it shows, then the scenarios, years and replications, on one
+    line if it fits in ``width`` characters, else the scenarios on one and the years and
+    replications on the next (a title wider than its figure is cut off)."""
     if context is None:
         return what
     second = f"{context.scenario_text()}: {context.span_text()}"
-    return "\n".join([what, *textwrap.wrap(second, width)])
+    if len(second) <= width:
+        return "\n".join([what, second])
+    return "\n".join(
+        [what, *textwrap.wrap(f"{context.scenario_text()}:", width), context.span_text()]
+    )
 
 
 def new_axes(ax: Axes | None, size: tuple[float, float] = (8.0, 4.5)) -> Axes:
@@ -182,7 +189,7 @@ def new_axes(ax: Axes | None, size: tuple[float, float] = (8.0, 4.5)) -> Axes:
     return new
 
 
-def style_axes(ax: Axes, grid_axis: str = "y") -> None:
+def style_axes(ax: Axes, grid_axis: Literal["both", "x", "y"] = "y") -> None:
     """Light grid on ``grid_axis`` behind the data, no top or right frame."""
     ax.spines["top"].set_visible(False)
     ax.spines["right"].set_visible(False)
@@ -229,10 +236,12 @@ def format_axis(ax: Axes, label: Label, axis: str = "y", difference: bool = Fals
 
 
 def _digits(value: float) -> int:
-    size = abs(value)
-    if size == 0 or size >= 10:
+    """Decimal places a tick needs: none for whole millions (``£5m`` beside ``£10m``, not
+    ``£5.0m``), else one or two."""
+    rounded = round(value, 6)
+    if float(rounded).is_integer():
         return 0
-    return 1
+    return 1 if float(round(rounded * 10, 6)).is_integer() else 2
 
 
 def legend_below(ax: Axes, columns: int | None = None, **kwargs: Any) -> Any:

@@ -17,8 +17,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pandas as pd
-
 from staffsim.appraisal.appraise import OPTIMISM_BIAS_PCT, Appraisal, appraise_comparison
 from staffsim.appraisal.behaviour import DEFAULT_GRID, behavioural_switching, parse_grid
 from staffsim.cli import console, options
@@ -192,28 +190,31 @@ def appraise_command(args: argparse.Namespace) -> int:
     result.save(out)
     if not args.quiet:
         print(appraisal_text(result))
-        print(
-            f"Saved to {out}: appraisal.csv, appraisal_cashflows.csv, switching_values.csv,\n"
-            "  switching_grid.csv, appraisal_outcomes.csv, appraisal_replications.csv,\n"
-            "  costs_by_year.csv, appraisal.json, and the comparison's files"
+        console.say(
+            f"Saved to {out}: appraisal.csv, appraisal_cashflows.csv, switching_values.csv, "
+            "switching_grid.csv, appraisal_outcomes.csv, appraisal_replications.csv, "
+            "appraisal_components.csv, appraisal_cumulative.csv, costs_by_year.csv, "
+            "appraisal.json, and the comparison's files"
         )
     write_xlsx(out, args.xlsx, args.quiet)
     return 0
 
 
-def _money(value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def _money(value: float | None) -> str:
+    """Whole pounds with thousands separators; ``-`` for none."""
+    if value is None or math.isnan(value):
         return "-"
     return f"{value:,.0f}"
 
 
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."
+def _wrapped(text: str, width: int, indent: str = "  ") -> list[str]:
+    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent + "  ")
 
 
-def appraisal_text(appraisal: Appraisal) -> str:
-    """Each option's appraisal as a few lines and a switching-value table (under 100
-    columns)."""
+def appraisal_text(appraisal: Appraisal, width: int | None = None) -> str:
+    """Each option's appraisal as a few lines and a switching-value table, within ``width``
+    columns (default the page, at most 100)."""
+    limit = width or console.page_width()
     blocks = []
     for row in appraisal.table.itertuples(index=False):
         paid = f"{row.payback_share:.0%} of replications pay back within the horizon" + (
@@ -222,42 +223,43 @@ def appraisal_text(appraisal: Appraisal) -> str:
             if row.payback_share > 0
             else ""
         )
-        lines = [
-            f"{row.option} against {row.base} ({row.replications} paired replications)",
-            f"  Financial years {row.first_financial_year} to {row.last_financial_year}, real "
-            f"{row.price_base_year} prices, Green Book STPR 3.5% (3% after year 30),",
-            f"  optimism bias {row.optimism_bias_pct:g}% on the policies' own costs",
-            f"  NPV of option - base: GBP {_money(row.npv_mean_gbp)} "
+        lines = [f"{row.option} against {row.base} ({row.replications} paired replications)"]
+        for text in (
+            f"Financial years {row.first_financial_year} to {row.last_financial_year}, real "
+            f"{row.price_base_year} prices, Green Book STPR 3.5% (3% after year 30), optimism "
+            f"bias {row.optimism_bias_pct:g}% on the policies' own costs",
+            f"NPV of option - base: GBP {_money(row.npv_mean_gbp)} "
             f"[95% CI {_money(row.npv_ci_low_gbp)} to {_money(row.npv_ci_high_gbp)}] "
             "(> 0: costs more)",
-            f"  Payback: {paid}",
-            f"  Vacancy rate points avoided: {row.vacancy_rate_points_avoided:.2f}; NPV per "
+            f"Payback: {paid}",
+            f"Vacancy rate points avoided: {row.vacancy_rate_points_avoided:.2f}; NPV per "
             f"point: GBP {_money(row.cost_per_vacancy_point_avoided_gbp)}",
-            f"  Social worker changes avoided (discounted): {row.sw_changes_avoided_pv:,.0f};"
-            " NPV per child kept with theirs: "
+            f"Social worker changes avoided (discounted): {row.sw_changes_avoided_pv:,.0f}; "
+            "NPV per child kept with theirs: "
             f"GBP {_money(row.cost_per_child_keeping_social_worker_gbp)}",
-        ]
+        ):
+            lines += _wrapped(text, limit)
         sw = appraisal.switching[appraisal.switching["option"] == row.option]
-        shown = pd.DataFrame(
-            {
-                "switching value of": [_short(str(t), 44).ljust(44) for t in sw["input"]],
-                "now": [options.format_number(v) for v in sw["base_value"]],
-                "NPV = 0 at": [options.format_number(v) for v in sw["switching_value"]],
-                "change": [
-                    "-" if math.isnan(v) else f"{v:+.0f}%" for v in sw["change_pct"].astype(float)
-                ],
-            }
-        )
-        lines.append("  " + shown.to_string(index=False).replace("\n", "\n  "))
+        columns = {
+            "switching value of": [str(t) for t in sw["input"]],
+            "now": [console.format_number(float(v)) for v in sw["base_value"]],
+            "NPV = 0 at": [console.format_number(float(v)) for v in sw["switching_value"]],
+            "change": [
+                "-" if math.isnan(v) else f"{v:+.0f}%" for v in sw["change_pct"].astype(float)
+            ],
+        }
+        table = console.table_text(columns, ["switching value of"], left=["unit"], width=limit - 2)
+        lines += ["  " + line for line in table.split("\n")]
         if sw["switching_value"].isna().any():
-            lines.append(
-                "  (-: no real value of the input changes the NPV's sign; notes in "
-                "switching_values.csv)"
+            lines += _wrapped(
+                "(-: no real value of the input changes the NPV's sign; notes in "
+                "switching_values.csv)",
+                limit,
             )
         outcomes = appraisal.outcomes[appraisal.outcomes["option"] == row.option]
         if not outcomes.empty:
             text = "Not monetised (option - base, mean over years, 95% CI): " + "; ".join(
-                f"{m} {options.format_cell(d, lo, hi)}"
+                f"{m} {console.format_cell(float(d), float(lo), float(hi))}"
                 for m, d, lo, hi in zip(
                     outcomes["metric"],
                     outcomes["diff"],
@@ -266,6 +268,6 @@ def appraisal_text(appraisal: Appraisal) -> str:
                     strict=True,
                 )
             )
-            lines += textwrap.wrap(text, 96, initial_indent="  ", subsequent_indent="    ")
+            lines += _wrapped(text, limit)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

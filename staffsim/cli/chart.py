@@ -59,6 +59,7 @@ def load_results(folder: str | Path) -> Results | ComparisonResults:
 
 def draw_charts(results: Results | ComparisonResults, out: Path, quiet: bool) -> list[Path]:
     """Draw the standard charts into ``out`` and say which (nothing without matplotlib)."""
+    from staffsim.charts.data import MissingColumnError
     from staffsim.charts.standard import charts_available, draw_standard_charts
 
     if not charts_available():
@@ -67,7 +68,12 @@ def draw_charts(results: Results | ComparisonResults, out: Path, quiet: bool) ->
                 'Charts skipped: matplotlib is not installed (pip install "staffsim[plot]")'
             )
         return []
-    written = draw_standard_charts(results, out)
+    try:
+        written = draw_standard_charts(
+            results, out, on_skip=None if quiet else lambda why: console.say(f"Charts: {why}")
+        )
+    except MissingColumnError as exc:
+        raise UserError(f"charts not drawn: {exc}") from None
     if not quiet and written:
         names = [p.name for p in written if p.suffix == ".png"]
         console.say(f"Charts in {out} (PNG, SVG beside each): {', '.join(names)}")

@@ -4,7 +4,8 @@ Runs the comparison as ``staffsim compare`` does (same run options; its tables a
 go to ``--out``), or reads a saved one with ``--from RESULTS_DIR``, and writes to ``--out``:
 ``report.html`` (self-contained: charts embedded, nothing fetched to view it),
 ``report.pdf`` (the same page printed by headless Chromium) and ``report.xlsx`` (the
-appraisal workbook, where this installation has the appraisal's export).
+appraisal workbook). The appraisal's files are saved beside the comparison unless an
+appraisal of these results is there already (from ``staffsim appraise``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from staffsim.appraisal.appraise import Appraisal
+from staffsim.charts.standard import comparison_appraisal
 from staffsim.cli import console, options
 from staffsim.cli.chart import load_results
 from staffsim.errors import UserError
@@ -77,16 +80,13 @@ def _comparison(args: argparse.Namespace) -> tuple[ComparisonResults, Path, int]
     return ComparisonResults.load(args.out), Path(args.out), code
 
 
-def _appraise_if_available(results: ComparisonResults) -> None:
-    """Save the appraisal (``staffsim appraise``'s files) beside the comparison, where this
-    installation has the appraisal and it is not there yet, so that the workbook carries
-    its sheets and the report its switching values."""
-    try:
-        from staffsim.appraisal import appraise_comparison  # type: ignore[import-not-found]
-    except ImportError:
-        return
-    if results.path is not None and not (results.path / "appraisal.csv").is_file():
-        appraise_comparison(results).save(results.path)
+def _appraisal(results: ComparisonResults) -> Appraisal:
+    """The comparison's appraisal, saved beside it (so that the workbook carries its sheets)
+    unless it was read from there."""
+    appraisal = comparison_appraisal(results)
+    if appraisal.path is None and results.path is not None:
+        appraisal.save(results.path)
+    return appraisal
 
 
 def report_command(args: argparse.Namespace) -> int:
@@ -103,12 +103,8 @@ def report_command(args: argparse.Namespace) -> int:
     from staffsim.report import browser, document
 
     files = [scenario for scenario in [args.base, *args.options] if scenario is not None]
-    _appraise_if_available(results)
     html = document.build_report(
-        results,
-        out,
-        scenario_files=files or None,
-        switching=document.saved_switching_values(results),
+        results, out, scenario_files=files or None, appraisal=_appraisal(results)
     )
     written = [html.name]
     problems = []
@@ -117,18 +113,14 @@ def report_command(args: argparse.Namespace) -> int:
             written.append(browser.print_pdf(html, out / document.REPORT_PDF).name)
         except UserError as exc:
             problems.append(f"report.pdf not written: {exc}")
-    writer = document.workbook_writer()
-    if writer is not None:
-        written.append(writer(results, out / document.REPORT_XLSX).name)
-    else:
-        problems.append(
-            "report.xlsx not written: this version has no appraisal workbook export "
-            "(staffsim export) to write it with"
-        )
+    try:
+        written.append(document.write_workbook(results, out / document.REPORT_XLSX).name)
+    except UserError as exc:
+        problems.append(f"report.xlsx not written: {exc}")
     if not args.quiet:
         console.say(f"Report in {out}: {', '.join(written)}")
     for problem in problems:
         print(f"staffsim: {problem}", file=sys.stderr)
     if code:
         return code
-    return 1 if any("pdf" in p for p in problems) else 0
+    return 1 if problems else 0

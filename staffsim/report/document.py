@@ -9,8 +9,11 @@ reporting items (Monks et al. 2019, "Strengthening the reporting of empirical si
 studies: Introducing the STRESS guidelines", Journal of Simulation 13:55-67). The page is
 rendered from the Jinja2 template ``templates/report.html.j2``.
 
-The workbook (``report.xlsx``) is written by the appraisal's export when that is
-installed: see :func:`workbook_writer`.
+Every figure about money (the appraisal table, the cash flows, the cost charts and the
+cost sentence of the executive summary) is the comparison's appraisal
+(:mod:`staffsim.appraisal`): the one ``staffsim appraise`` saved beside it, or one made
+from the results (:func:`staffsim.charts.standard.comparison_appraisal`). The workbook
+(``report.xlsx``) is the appraisal's export: see :func:`write_workbook`.
 """
 
 from __future__ import annotations
@@ -18,19 +21,19 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io as _io
+import math
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
+from staffsim.appraisal.appraise import Appraisal
 from staffsim.charts import data as chart_data
 from staffsim.charts import style
-from staffsim.charts.money import ComparisonCosts
-from staffsim.charts.standard import comparison_money
+from staffsim.charts.standard import comparison_appraisal
 from staffsim.report import scenario_text, summary
+from staffsim.report.workbook import write_folder_workbook
 from staffsim.results import io
 from staffsim.results.labels import Label, get_label
 from staffsim.results.results import ComparisonResults
@@ -41,15 +44,12 @@ __all__ = [
     "REPORT_XLSX",
     "build_report",
     "render_html",
-    "saved_switching_values",
-    "workbook_writer",
+    "write_workbook",
 ]
 
 REPORT_HTML = "report.html"
 REPORT_PDF = "report.pdf"
 REPORT_XLSX = "report.xlsx"
-SWITCHING_CSV = "switching_values.csv"
-"""The appraisal's switching values, read for the tornado chart when present."""
 
 TABLE_METRICS = (
     "vacancy_rate_fte",
@@ -63,34 +63,12 @@ TABLE_METRICS = (
 )
 
 
-def workbook_writer() -> Callable[[ComparisonResults, Path], Path] | None:
-    """The appraisal's workbook export (``staffsim export``), if this installation has it,
-    else ``None``.
-
-    This is the report's one hook into the workbook: it writes the saved comparison's
-    folder (with the appraisal's files, if they are there) as ``report.xlsx``.
-    """
-    try:
-        from staffsim.report.workbook import write_folder_workbook  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-
-    def write(results: ComparisonResults, path: Path) -> Path:
-        if results.path is None:
-            raise ValueError("the workbook is written from a saved comparison")
-        return Path(write_folder_workbook(results.path, path))
-
-    return write
-
-
-def saved_switching_values(results: ComparisonResults) -> pd.DataFrame | None:
-    """The switching values saved beside a comparison (``switching_values.csv``, written
-    by ``staffsim appraise``), for the tornado chart; ``None`` if there are none."""
-    if results.path is None or not (results.path / SWITCHING_CSV).is_file():
-        return None
-    table = pd.read_csv(results.path / SWITCHING_CSV, dtype={"option": str})
-    needed = {"option", "input", "base_value", "switching_value"}
-    return table if needed <= set(table.columns) and not table.empty else None
+def write_workbook(results: ComparisonResults, path: Path) -> Path:
+    """Write the saved comparison's folder (with the appraisal's files, if they are there)
+    as one workbook, ``staffsim export``'s, at ``path``."""
+    if results.path is None:
+        raise ValueError("the workbook is written from a saved comparison")
+    return Path(write_folder_workbook(results.path, path))
 
 
 @dataclass(frozen=True)
@@ -114,9 +92,7 @@ def _figure_uri(figure: Any) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _figures(
-    results: ComparisonResults, costs: ComparisonCosts, switching: pd.DataFrame | None
-) -> tuple[list[Figure], list[Figure]]:
+def _figures(results: ComparisonResults, appraisal: Appraisal) -> tuple[list[Figure], list[Figure]]:
     """The service charts (fans, differences) and the money charts."""
     import matplotlib
 
@@ -129,7 +105,7 @@ def _figures(
     service = []
     for metric, source in chart_data.FAN_METRICS.items():
         series = chart_data.fan_series(results.results, metric)
-        if series.empty:
+        if series.empty:  # no rows in its table at all; a missing column has raised
             continue
         ax = fan_chart(
             series, source.column, base=results.base, context=context, source=source.note
@@ -155,11 +131,11 @@ def _figures(
             "Cumulative discounted net cost",
             "Option minus base by financial year, discounted; the running total ends at the "
             "net present value.",
-            _figure_uri(cumulative_cost_chart(costs.cashflows, context=context).figure),
+            _figure_uri(cumulative_cost_chart(appraisal, context=context).figure),
         )
     ]
     for option in results.options:
-        ax = cost_waterfall_chart(costs.components, option, base=results.base, context=context)
+        ax = cost_waterfall_chart(appraisal, option, base=results.base, context=context)
         money.append(
             Figure(
                 f"Cost waterfall: {style.display_name(option)}",
@@ -167,7 +143,8 @@ def _figures(
                 _figure_uri(ax.figure),
             )
         )
-    if switching is not None and not switching.empty:
+    switching = appraisal.switching
+    if not switching.empty:
         for option in results.options:
             ax = tornado_chart(switching, option=option, context=context)
             money.append(
@@ -223,16 +200,21 @@ def _short_change(label: Label, value: float) -> str:
     return f"{label.to_display(value):+,.{places}f}"
 
 
-def _appraisal_rows(costs: ComparisonCosts) -> list[dict[str, str]]:
+def _appraisal_rows(appraisal: Appraisal) -> list[dict[str, str]]:
+    """``appraisal.csv`` as the report's table."""
     rows = []
-    for _, row in costs.npv.iterrows():
+    for _, row in appraisal.table.iterrows():
+        share = float(row["payback_share"])
+        year = str(row["payback_median_financial_year"])
         rows.append(
             {
                 "option": style.display_name(str(row["option"])),
-                "npv": _gbp(row["npv_gbp"]),
+                "npv": _gbp(row["npv_mean_gbp"]),
                 "ci": f"{_gbp(row['npv_ci_low_gbp'])} to {_gbp(row['npv_ci_high_gbp'])}",
-                "payback_share": f"{float(row['payback_share']):.0%}",
-                "payback_year": str(row["payback_median_year"] or "not within the horizon"),
+                "payback_share": f"{share:.0%}",
+                "payback_year": year if share > 0 and year not in ("", "nan") else "-",
+                "per_vacancy_point": _gbp(row["cost_per_vacancy_point_avoided_gbp"]),
+                "per_child": _pounds(row["cost_per_child_keeping_social_worker_gbp"]),
                 "replications": str(int(row["replications"])),
             }
         )
@@ -240,26 +222,53 @@ def _appraisal_rows(costs: ComparisonCosts) -> list[dict[str, str]]:
 
 
 def _gbp(value: float) -> str:
+    """GBP millions to two places (``-£1.23m``); ``-`` for none."""
+    if math.isnan(float(value)):
+        return "-"
     shown = float(value) / 1e6
     return f"{'-' if shown < 0 else ''}£{abs(shown):,.2f}m"
 
 
-def _cashflow_rows(costs: ComparisonCosts) -> list[dict[str, str]]:
+def _pounds(value: float) -> str:
+    """Whole pounds (``£12,345``); ``-`` for none."""
+    if math.isnan(float(value)):
+        return "-"
+    return f"{'-' if value < 0 else ''}£{abs(float(value)):,.0f}"
+
+
+def _cashflow_rows(appraisal: Appraisal) -> list[dict[str, str]]:
+    """``appraisal_cashflows.csv`` with each year's running total."""
+    running = appraisal.cumulative.set_index(["option", "financial_year"])
     rows = []
-    for _, row in costs.cashflows.iterrows():
+    for _, row in appraisal.cashflows.iterrows():
+        key = (row["option"], row["financial_year"])
+        part = bool(running.loc[key, "part_year"]) if key in running.index else False
+        cumulative = (
+            running.loc[key, "cumulative_present_value_gbp"] if key in running.index else math.nan
+        )
         rows.append(
             {
                 "option": style.display_name(str(row["option"])),
-                "year": str(row["financial_year"])
-                + (" (part year)" if row.get("part_year") else ""),
+                "year": str(row["financial_year"]) + (" (part year)" if part else ""),
                 "t": str(int(row["year_index"])),
                 "difference": _gbp(row["cost_difference_gbp"]),
                 "factor": f"{float(row['discount_factor']):.4f}",
                 "pv": _gbp(row["present_value_gbp"]),
-                "cumulative": _gbp(row["cumulative_gbp"]),
+                "cumulative": _gbp(cumulative),
             }
         )
     return rows
+
+
+def _settings_text(appraisal: Appraisal) -> dict[str, str]:
+    """The appraisal's stated assumptions, for the sentence above its table."""
+    settings = appraisal.settings
+    return {
+        "price_base": str(settings.get("price_base_financial_year", "")),
+        "optimism_bias": f"{float(settings.get('optimism_bias_pct', 0.0)):g}%",
+        # the template closes the parenthesis and the sentence
+        "optimism_bias_source": str(settings.get("optimism_bias_source", "")).rstrip("."),
+    }
 
 
 def _stress_items(results: ComparisonResults, versions: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -376,23 +385,24 @@ def build_report(
     results: ComparisonResults,
     out_dir: str | os.PathLike[str],
     scenario_files: Sequence[str | os.PathLike[str]] | None = None,
-    switching: pd.DataFrame | None = None,
-    costs: ComparisonCosts | None = None,
+    appraisal: Appraisal | None = None,
 ) -> Path:
     """Write ``report.html`` for a comparison into ``out_dir``; its path.
 
     ``scenario_files`` are the base's and options' YAML files, for the assumptions and
     sources written in them (without them the report says the files were not given);
-    ``switching`` an optional table of switching values for the tornado chart.
+    ``appraisal`` the comparison's appraisal (default
+    :func:`~staffsim.charts.standard.comparison_appraisal`), whose figures are the
+    report's money: its table, cash flows, cost charts and switching values.
     """
     folder = io.ensure_writable_dir(out_dir)
-    costs = costs if costs is not None else comparison_money(results)
+    appraisal = appraisal if appraisal is not None else comparison_appraisal(results)
     context = chart_data.chart_context(results)
     base_scenario = results.results[results.base].scenario
     versions = results.manifest.get("versions") or results.results[results.base].manifest.get(
         "versions", {}
     )
-    npv_by_option = {str(r["option"]): r for _, r in costs.npv.iterrows()}
+    npv_by_option = {str(r["option"]): r for _, r in appraisal.table.iterrows()}
     options = []
     for option in results.options:
         values, policies = scenario_text.scenario_differences(
@@ -415,9 +425,9 @@ def build_report(
         )
     files = []
     for path in scenario_files or []:
-        files.extend(scenario_text.file_assumptions(path))
+        files.extend(scenario_text.file_assumptions(Path(path)))
     unique_files = list({f.path: f for f in files}.values())
-    service_figures, money_figures = _figures(results, costs, switching)
+    service_figures, money_figures = _figures(results, appraisal)
     page = render_html(
         {
             "title": f"{context.scenario_text()}",
@@ -425,8 +435,9 @@ def build_report(
             "created": dt.date.today().isoformat(),
             "base": style.display_name(results.base),
             "options": options,
-            "appraisal": _appraisal_rows(costs),
-            "cashflows": _cashflow_rows(costs),
+            "appraisal": _appraisal_rows(appraisal),
+            "appraisal_settings": _settings_text(appraisal),
+            "cashflows": _cashflow_rows(appraisal),
             "metrics": _metric_table(results),
             "service_figures": service_figures,
             "money_figures": money_figures,

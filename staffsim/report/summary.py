@@ -77,8 +77,9 @@ def option_summary(
 ) -> dict[str, Any]:
     """The summary of one option: a headline and the sentences of each part.
 
-    ``comparison`` is the comparison table; ``npv`` one row of the NPV table (``npv_gbp,
-    npv_ci_low_gbp, npv_ci_high_gbp, payback_share, payback_median_year``) or ``None``.
+    ``comparison`` is the comparison table; ``npv`` the option's row of the appraisal
+    (``appraisal.csv``: ``npv_mean_gbp, npv_ci_low_gbp, npv_ci_high_gbp, payback_share,
+    payback_median_financial_year, optimism_bias_pct``) or ``None``.
     Returns ``{"headline", "what", "how_much" (list), "last_period", "cost", "how_sure"}``.
     """
     rows = comparison[(comparison["option"] == option) & (comparison["period"] != "all")]
@@ -104,19 +105,21 @@ def option_summary(
     )
     cost = ""
     if npv is not None:
-        mean = float(npv["npv_gbp"])
+        mean = float(npv["npv_mean_gbp"])
         low, high = float(npv["npv_ci_low_gbp"]), float(npv["npv_ci_high_gbp"])
         more = f"costs {_money(mean)} more" if mean > 0 else f"saves {_money(mean)}"
         cost = (
             f"Over the horizon it {more} than the base in present value at the Green Book's "
-            f"3.5% discount rate (net present value 95% CI {_signed(low)} to {_signed(high)}; "
-            "positive means the option costs more)."
+            f"3.5% discount rate, with an optimism bias of {float(npv['optimism_bias_pct']):g}% "
+            f"on the policies' own costs (net present value 95% CI {_signed(low)} to "
+            f"{_signed(high)}; positive means the option costs more)."
         )
         share = float(npv["payback_share"])
-        if share > 0 and npv.get("payback_median_year"):
+        year = str(npv.get("payback_median_financial_year") or "")
+        if share > 0 and year not in ("", "nan"):
             cost += (
-                f" It pays back within the horizon in {share:.0%} of runs, typically in "
-                f"{npv['payback_median_year']}."
+                f" It pays back within the horizon in {share:.0%} of runs, in a median year "
+                f"of {year}."
             )
         else:
             cost += " It does not pay back within the horizon in any run."
