@@ -447,3 +447,45 @@ def test_a_run_with_nothing_to_draw_is_skipped_with_its_reason(
     assert {p.stem for p in written} == {
         f"fan_{m}" for m, s in chart_data.FAN_METRICS.items() if s.table == "monthly"
     }
+
+
+@pytest.mark.slow
+def test_many_options_draw_readable_charts(tmp_path: Path) -> None:
+    """Five options against a base: every standard chart is drawn without matplotlib giving
+    up on its layout, the differences chart holds a series per option, and past three
+    options the cumulative cost is drawn one option per chart (named by the option)."""
+    import warnings
+
+    base = ROOT / "scenarios" / "example_small.yaml"
+    paths = [str(base)]
+    for i in range(5):
+        option = tmp_path / f"option_{i}.yaml"
+        option.write_text(
+            f"extends: {base.as_posix()}\nname: option_{i}\ncaseload:\n  cap_per_fte: {16 + i}\n",
+            encoding="utf-8",
+        )
+        paths.append(str(option))
+    out = tmp_path / "many"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # a collapsed layout warns
+        code = main(
+            [
+                "compare",
+                *paths,
+                *("--replications", "2", "--years", "1", "--jobs", "1"),
+                *("--quiet", "--out", str(out)),
+            ]
+        )
+    assert code == 0
+    cumulative = sorted(p.name for p in out.glob("cumulative_cost*.png"))
+    assert cumulative == ["cumulative_cost.png"] + [
+        f"cumulative_cost_option_{i}.png" for i in range(1, 5)
+    ]
+    results = ComparisonResults.load(out)
+    from staffsim.charts.differences import differences_chart
+
+    drawn = differences_chart(results.comparison)
+    for ax in drawn.axes:
+        if ax.get_visible():
+            assert len(ax.containers) == 5  # one error-bar series per option
+    plt.close(drawn)

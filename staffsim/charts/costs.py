@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,13 +37,15 @@ def _year_ticks(years: list[str], part: list[bool]) -> list[str]:
 def cumulative_cost_chart(
     appraisal: Appraisal,
     *,
+    options: Sequence[str] | None = None,
     context: style.ChartContext | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Each option's discounted cost difference by financial year (bars, from
     ``appraisal.cashflows``) and its running total (line with its 95% band, from
     ``appraisal.cumulative``), labelled with the NPV of ``appraisal.table``; the median
-    payback year marked with the share of replications that pay back. Returns the axes.
+    payback year marked with the share of replications that pay back. ``options`` limits
+    the chart to those options (default: every option). Returns the axes.
     """
     if appraisal.cumulative.empty:
         raise ValueError(
@@ -52,9 +55,13 @@ def cumulative_cost_chart(
     with style.house_style():
         ax = style.new_axes(ax, (8.5, 5.0))
         table = appraisal.table.set_index("option")
-        options = list(dict.fromkeys(appraisal.cashflows["option"]))
+        every = list(dict.fromkeys(appraisal.cashflows["option"]))
+        options = every if options is None else [o for o in every if o in set(options)]
+        if not options:
+            raise ValueError("none of the options asked for is in the appraisal")
         colours = {o: style.OPTION_COLOURS[i % 6] for i, o in enumerate(options)}
-        running = appraisal.cumulative.sort_values(["option", "year_index"], kind="stable")
+        running = appraisal.cumulative[appraisal.cumulative["option"].isin(options)]
+        running = running.sort_values(["option", "year_index"], kind="stable")
         years = list(dict.fromkeys(running.sort_values("year_index")["financial_year"]))
         x_of = {y: i for i, y in enumerate(years)}
         index_of = dict(zip(running["financial_year"], running["year_index"], strict=False))
@@ -133,7 +140,9 @@ def cumulative_cost_chart(
         ax.set_xlim(-0.6, len(years) - 0.4 + 0.5)  # room for the NPV label
         part_note = "; * part year" if any(t.endswith("*") for t in ticks) else ""
         never = f". {'; '.join(notes)}" if notes else ""
-        ax.set_xlabel(f"Financial year (April to March){part_note}{never}")
+        ax.set_xlabel(
+            "\n".join(textwrap.wrap(f"Financial year (April to March){part_note}{never}", 100))
+        )
         ax.set_ylabel("Option minus base, discounted (£ million)")
         style.style_axes(ax)
         style.format_axis(ax, _MONEY, difference=True)

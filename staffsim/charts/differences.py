@@ -72,8 +72,8 @@ def differences_chart(
             periods = list(dict.fromkeys(part["period"].astype(str)))
             x = np.arange(len(periods))
             for i, option in enumerate(options):
-                rows_ = part[part["option"] == option].set_index(part["period"].astype(str))
-                rows_ = rows_.reindex(periods)
+                rows_ = part[part["option"] == option]
+                rows_ = rows_.set_index(rows_["period"].astype(str)).reindex(periods)
                 mid = rows_["diff"].to_numpy(dtype=float) * label.scale
                 low = rows_["ci_low"].to_numpy(dtype=float) * label.scale
                 high = rows_["ci_high"].to_numpy(dtype=float) * label.scale

@@ -8,6 +8,7 @@ uncertainty of the mean, which is far narrower; the difference chart shows that.
 
 from __future__ import annotations
 
+import math
 import textwrap
 from typing import TYPE_CHECKING
 
@@ -54,14 +55,19 @@ def fan_chart(
     example "month-end values"), shown under the chart. Returns the axes.
     """
     label = get_label(metric)
+    scenarios = list(dict.fromkeys(series["scenario"]))
+    # the legend below holds a median per scenario and the two bands, three to a row: the
+    # figure grows with it, or a long legend would squeeze the plot to nothing
+    legend_columns = 3 if len(scenarios) <= 4 else 2
+    legend_rows = math.ceil((len(scenarios) + 2) / legend_columns)
     with style.house_style():
-        ax = style.new_axes(ax, (8.0, 4.8))
+        ax = style.new_axes(ax, (8.0, 4.8 + 0.3 * max(0, legend_rows - 2)))
         table = fan_quantiles(series.assign(date=pd.to_datetime(series["date"])))
-        scenarios = list(dict.fromkeys(series["scenario"]))
         if base in scenarios:
             scenarios.remove(base)
             scenarios.insert(0, base)
         colours = style.scenario_colours(scenarios, base if base in scenarios else None)
+        line_styles = style.scenario_line_styles(scenarios, base if base in scenarios else None)
         single_point = table.groupby("scenario")["date"].nunique().max() == 1
         for name in scenarios:
             rows = table[table["scenario"] == name]
@@ -92,6 +98,7 @@ def fan_chart(
                 x,
                 show["q50"],
                 color=colour,
+                linestyle=line_styles[name],
                 linewidth=2.0,
                 marker="o" if len(rows) <= 12 else None,
                 markersize=4,
@@ -104,7 +111,7 @@ def fan_chart(
         _date_axis(ax, sorted(table["date"].unique()))
         ax.set_xlabel(source[:1].upper() + source[1:] if source else "Date")
         style.set_title(ax, style.chart_title(label.label, context))
-        style.legend_below(ax, columns=3)
+        style.legend_below(ax, columns=legend_columns)
     return ax
 
 
@@ -121,7 +128,7 @@ def _date_axis(ax: Axes, dates: list) -> None:
     """Few dates (census days): a tick at each, ``Sep 2015``; many (months): concise ticks."""
     import matplotlib.dates as mdates
 
-    if len(dates) <= 12:
+    if len(dates) <= 6:
         ax.set_xticks(dates, [f"{pd.Timestamp(d):%b %Y}" for d in dates])
         return
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)

@@ -148,10 +148,15 @@ def draw_standard_charts(
     if isinstance(results, ComparisonResults):
         save(differences_chart(results.comparison, context=context), "differences")
         appraisal = appraisal if appraisal is not None else comparison_appraisal(results)
-        ax = cumulative_cost_chart(appraisal, context=context)
-        save(ax.figure, "cumulative_cost")
+        for i, group in enumerate(style.option_groups(results.options)):
+            name = "cumulative_cost" if i == 0 else f"cumulative_cost_{folder_name(group[0])}"
+            shown = context if len(group) > 1 else context.for_option(group[0])
+            ax = cumulative_cost_chart(appraisal, options=group, context=shown)
+            save(ax.figure, name)
         for i, option in enumerate(results.options):
             name = "cost_waterfall" if i == 0 else f"cost_waterfall_{folder_name(option)}"
-            ax = cost_waterfall_chart(appraisal, option, base=base, context=context)
+            ax = cost_waterfall_chart(
+                appraisal, option, base=base, context=context.for_option(option)
+            )
             save(ax.figure, name)
     return written

@@ -18,6 +18,7 @@ matplotlib is an optional extra (``staffsim[plot]``); it is imported only inside
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import textwrap
 from collections.abc import Iterator, Sequence
@@ -45,8 +46,10 @@ __all__ = [
     "legend_below",
     "new_axes",
     "note",
+    "option_groups",
     "save_figure",
     "scenario_colours",
+    "scenario_line_styles",
     "set_title",
     "style_axes",
 ]
@@ -114,6 +117,17 @@ def display_name(label: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def scenario_line_styles(scenarios: Sequence[str], base: str | None = None) -> dict[str, str]:
+    """A line style for each scenario: solid while the palette has a colour of its own for
+    it, then dashed, then dotted, so that no two options look alike when colours repeat."""
+    options = [s for s in scenarios if s != base]
+    styles = ("-", "--", ":")
+    out = dict.fromkeys([base] if base is not None else [], "-")
+    for i, name in enumerate(options):
+        out[name] = styles[min(i // len(OPTION_COLOURS), len(styles) - 1)]
+    return out
+
+
 def scenario_colours(scenarios: Sequence[str], base: str | None = None) -> dict[str, str]:
     """A colour for each scenario: the base (or the only one) near black, options in the
     palette's order."""
@@ -143,11 +157,19 @@ class ChartContext:
     replications: int
     base: str | None = None
 
+    def for_option(self, option: str) -> ChartContext:
+        """The context of a chart of one option against the base."""
+        scenarios = (self.base, option) if self.base is not None else (option,)
+        return dataclasses.replace(self, scenarios=scenarios)
+
     def scenario_text(self) -> str:
-        """The scenarios in words: one name, ``A against B``, or ``A against B and C``."""
+        """The scenarios in words: one name, ``A against B``, ``A against B and C``, or, past
+        :data:`MAX_NAMED_OPTIONS` options, their number (the legend names them)."""
         names = [display_name(s) for s in self.scenarios]
         if self.base is not None and len(names) > 1:
             options = [display_name(s) for s in self.scenarios if s != self.base]
+            if len(options) > MAX_NAMED_OPTIONS:
+                return f"{len(options)} options against {display_name(self.base)}"
             listed = " and ".join(
                 [", ".join(options[:-1]), options[-1]] if len(options) > 1 else options
             )
@@ -162,6 +184,19 @@ class ChartContext:
         years = f"{self.years:g} year{'s' if self.years != 1 else ''}"
         reps = f"{self.replications} replication{'s' if self.replications != 1 else ''}"
         return f"{years} from {start:%B %Y}, {reps}"
+
+
+MAX_NAMED_OPTIONS = 3
+"""More options than this are counted in a title, not named (a title naming eleven policies
+would leave no room for the chart)."""
+
+
+def option_groups(options: Sequence[str]) -> list[tuple[str, ...]]:
+    """The options drawn together in one chart each: all of them while they can be told
+    apart (at most :data:`MAX_NAMED_OPTIONS`), else one chart per option."""
+    if len(options) <= MAX_NAMED_OPTIONS:
+        return [tuple(options)]
+    return [(option,) for option in options]
 
 
 def chart_title(what: str, context: ChartContext | None, width: int = 80) -> str:

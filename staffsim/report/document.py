@@ -128,14 +128,24 @@ def _figures(results: ComparisonResults, appraisal: Appraisal) -> tuple[list[Fig
     )
     money = [
         Figure(
-            "Cumulative discounted net cost",
+            "Cumulative discounted net cost"
+            + ("" if len(group) > 1 else f": {style.display_name(group[0])}"),
             "Option minus base by financial year, discounted; the running total ends at the "
             "net present value.",
-            _figure_uri(cumulative_cost_chart(appraisal, context=context).figure),
+            _figure_uri(
+                cumulative_cost_chart(
+                    appraisal,
+                    options=group,
+                    context=context if len(group) > 1 else context.for_option(group[0]),
+                ).figure
+            ),
         )
+        for group in style.option_groups(results.options)
     ]
     for option in results.options:
-        ax = cost_waterfall_chart(appraisal, option, base=results.base, context=context)
+        ax = cost_waterfall_chart(
+            appraisal, option, base=results.base, context=context.for_option(option)
+        )
         money.append(
             Figure(
                 f"Cost waterfall: {style.display_name(option)}",
@@ -146,7 +156,7 @@ def _figures(results: ComparisonResults, appraisal: Appraisal) -> tuple[list[Fig
     switching = appraisal.switching
     if not switching.empty:
         for option in results.options:
-            ax = tornado_chart(switching, option=option, context=context)
+            ax = tornado_chart(switching, option=option, context=context.for_option(option))
             money.append(
                 Figure(
                     f"Switching values: {style.display_name(option)}",
