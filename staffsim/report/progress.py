@@ -22,7 +22,10 @@ import importlib.util
 import math
 import os
 import sys
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 __all__ = ["ProgressBar", "ProgressDisplay", "ProgressLines", "progress_display"]
 
@@ -118,7 +121,7 @@ class ProgressBar:
             console=Console(file=stream, highlight=False),
         )
         self.label = label
-        self._task: int | None = None
+        self._task: TaskID | None = None
 
     def __call__(self, done: int, total: int, elapsed: float) -> None:
         if self._task is None:
@@ -149,7 +152,7 @@ def _in_notebook_with_widgets() -> bool:
     if shell is None:
         return False
     try:
-        ipython = shell.get_ipython()  # type: ignore[attr-defined]
+        ipython = shell.get_ipython()
     except AttributeError:
         return False
     return (

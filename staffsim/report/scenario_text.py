@@ -106,7 +106,7 @@ def file_assumptions(path: str | Path) -> list[ScenarioFile]:
             line_no = doc.locations.get(key_path, (0, 0))[0]
             note = _comment(lines[line_no - 1]) if line_no else ""
             if not note and line_no:
-                above = []
+                above: list[str] = []
                 i = line_no - 2
                 while i >= 0 and lines[i].lstrip().startswith("#"):
                     above.insert(0, _comment(lines[i]))
