@@ -553,3 +553,20 @@ class TestBounds:
         with pytest.raises(KeyboardInterrupt):
             runner.run_replications(scenario, RunOptions(replications=100_000, jobs=1))
         assert taken == [0, 1, 2]
+
+
+# ------------------------------------------------------------ a reader that stops early
+def test_output_to_a_closed_pipe_ends_quietly():
+    """``staffsim councils | head -3``: a reader that stops reading ends the command with
+    status 1 and no traceback (Python's "Note on SIGPIPE")."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "staffsim", "councils"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )
+    proc.stdout.close()  # the reader is gone before the first line is written
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1, err
+    assert "Traceback" not in err
+    assert "BrokenPipeError" not in err
