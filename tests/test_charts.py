@@ -95,6 +95,7 @@ def _check_title(text: str) -> None:
     assert "3 replications" in text
 
 
+@pytest.mark.slow
 def test_compare_leaves_the_standard_charts_as_png_and_svg(saved: Path) -> None:
     """`staffsim compare` writes a fan chart per key metric and the comparison charts,
     each as a PNG with an SVG beside it."""
@@ -109,6 +110,7 @@ def test_compare_leaves_the_standard_charts_as_png_and_svg(saved: Path) -> None:
         assert b"<svg" in svg.read_bytes()[:2000], name
 
 
+@pytest.mark.slow
 def test_chart_command_redraws_from_saved_results(saved: Path, tmp_path: Path) -> None:
     """`staffsim chart DIR` redraws the same set from the saved files without a run."""
     assert main(["chart", str(saved), "--out", str(tmp_path), "--quiet"]) == 0
@@ -120,6 +122,7 @@ def test_chart_command_refuses_a_folder_without_results(tmp_path: Path, capsys) 
     assert "manifest.json" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("metric", "ylabel", "tick"),
     [
@@ -186,6 +189,7 @@ def test_fan_chart_shows_fractions_as_percentages() -> None:
         plt.close(ax.figure)
 
 
+@pytest.mark.slow
 def test_differences_chart(results: ComparisonResults) -> None:
     fig = differences_chart(results.comparison, context=chart_data.chart_context(results))
     try:
@@ -201,6 +205,7 @@ def test_differences_chart(results: ComparisonResults) -> None:
         plt.close(fig)
 
 
+@pytest.mark.slow
 def test_cost_charts(results: ComparisonResults, tmp_path: Path) -> None:
     costs = comparison_money(results)
     context = chart_data.chart_context(results)
@@ -319,6 +324,7 @@ def test_financial_years_and_green_book_discounting() -> None:
     assert payback_year(["a", "b"], [1.0, 2.0]) is None
 
 
+@pytest.mark.slow
 def test_cash_flows_add_up_to_the_run_costs(results: ComparisonResults) -> None:
     """The financial-year differences of each replication add up to the difference in
     its monthly costs, and present values are the differences times the factors."""
