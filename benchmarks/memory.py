@@ -16,6 +16,7 @@ import argparse
 import gc
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 from staffsim.model.run import run_one
 from staffsim.scenario.loader import load_scenario
@@ -35,7 +36,7 @@ def birmingham(years: float) -> Scenario:
 def large_council(years: float) -> Scenario:
     """``example_small.yaml`` scaled up :data:`LARGE_FACTOR` times, over ``years``."""
     base = load_scenario(ROOT / "scenarios" / "example_small.yaml")
-    scaled = {
+    scaled: dict[str, float | None] = {
         "establishment.case_holding_posts": base.establishment.case_holding_posts,
         "establishment.non_case_holding_posts": base.establishment.non_case_holding_posts,
         "establishment.team_manager_posts": base.establishment.team_manager_posts,
@@ -44,7 +45,10 @@ def large_council(years: float) -> Scenario:
         "initial.agency_covering_vacancies": base.initial.agency_covering_vacancies,
         "demand.arrivals_per_day": base.demand.arrivals_per_day,
     }
-    overrides = {key: value * LARGE_FACTOR for key, value in scaled.items()}
+    # a count left empty (team managers) is derived from the scaled posts
+    overrides: dict[str, Any] = {
+        key: value * LARGE_FACTOR for key, value in scaled.items() if value is not None
+    }
     overrides.update({"name": f"example_small_x{LARGE_FACTOR}", "horizon_years": years})
     return load_scenario(ROOT / "scenarios" / "example_small.yaml", overrides)
 

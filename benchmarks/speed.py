@@ -40,6 +40,8 @@ def main() -> None:
         record = run_one(scenario, run)
         wall = time.perf_counter() - started
         cases = record["cases_arrived"]
+        if cases is None:
+            raise RuntimeError(f"replication {run} did not finish")
         ours.append(wall / cases)
         per_case = 1e6 * wall / cases
         print(

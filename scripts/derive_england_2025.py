@@ -79,11 +79,12 @@ from staffsim.scenario.derive import (
 from staffsim.scenario.derive import available_hours as _available_hours
 from staffsim.scenario.derive import initial_vacancy_split as _vacancy_split
 from staffsim.scenario.schema import Scenario
+from staffsim.scenario.spiral import Rating
 
 YEAR = 2025
 # The assumptions (values the DfE file does not give) live in staffsim.scenario.derive, shared
 # with ``staffsim init``; each is stated in the scenario with its reason.
-RATING = "good"  # the median (and modal) latest judgement of councils on 30 September 2025
+RATING: Rating = "good"  # the median (and modal) latest judgement of councils on 30 September 2025
 MONTE_CARLO_VACANCIES = 200_000
 MONTE_CARLO_SEED = 2025
 
@@ -118,7 +119,9 @@ class Derived:
 def _defaults(absence_rate: float) -> Scenario:
     """The schema's defaults, whose curves and case types the derivation reads, with the
     published absence rate."""
-    return Scenario(inspection={"current_rating": RATING}, capacity={"absence_rate": absence_rate})
+    return Scenario.model_validate(
+        {"inspection": {"current_rating": RATING}, "capacity": {"absence_rate": absence_rate}}
+    )
 
 
 def derive() -> list[Derived]:

@@ -1,8 +1,6 @@
 """Allow ``python -m staffsim``."""
 
-import sys
-
-from staffsim.cli.main import main
+from staffsim.cli.main import entry_point
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry_point()

@@ -247,6 +247,7 @@ def _scale(result) -> float:
     return float(pv) / len(result.replications)
 
 
+@pytest.mark.slow
 def test_price_switching_values_put_back_in_give_an_npv_of_zero(pair: ComparisonResults) -> None:
     """Re-run with the switching value (both arms, every rate of that price scaled) and
     appraise again: the NPV is 0 within rounding."""
@@ -281,6 +282,7 @@ def test_optimism_bias_uplifts_only_the_policies_own_costs(pair: ComparisonResul
 
 
 # ------------------------------------------------------------------ CLI and workbook
+@pytest.mark.slow
 def test_appraise_command_writes_its_files_and_a_workbook_that_reopens(tmp_path: Path) -> None:
     base = tmp_path / "base.yaml"
     option = tmp_path / "option.yaml"

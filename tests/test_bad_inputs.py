@@ -604,6 +604,7 @@ def test_each_size_at_its_maximum_runs(path):
     assert records["monthly"]
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(
     st.one_of(

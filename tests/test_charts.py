@@ -92,6 +92,7 @@ def _check_title(text: str) -> None:
     assert "3 replications" in text
 
 
+@pytest.mark.slow
 def test_compare_leaves_the_standard_charts_as_png_and_svg(saved: Path) -> None:
     """`staffsim compare` writes a fan chart per key metric and the comparison charts,
     each as a PNG with an SVG beside it."""
@@ -106,6 +107,7 @@ def test_compare_leaves_the_standard_charts_as_png_and_svg(saved: Path) -> None:
         assert b"<svg" in svg.read_bytes()[:2000], name
 
 
+@pytest.mark.slow
 def test_chart_command_redraws_from_saved_results(saved: Path, tmp_path: Path) -> None:
     """`staffsim chart DIR` redraws the same set from the saved files without a run."""
     assert main(["chart", str(saved), "--out", str(tmp_path), "--quiet"]) == 0
@@ -117,6 +119,7 @@ def test_chart_command_refuses_a_folder_without_results(tmp_path: Path, capsys) 
     assert "manifest.json" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("metric", "ylabel", "tick"),
     [
@@ -183,6 +186,7 @@ def test_fan_chart_shows_fractions_as_percentages() -> None:
         plt.close(ax.figure)
 
 
+@pytest.mark.slow
 def test_differences_chart(results: ComparisonResults) -> None:
     fig = differences_chart(results.comparison, context=chart_data.chart_context(results))
     try:
@@ -198,6 +202,7 @@ def test_differences_chart(results: ComparisonResults) -> None:
         plt.close(fig)
 
 
+@pytest.mark.slow
 def test_cost_charts(results: ComparisonResults, tmp_path: Path) -> None:
     appraisal = comparison_appraisal(results)
     context = chart_data.chart_context(results)
@@ -224,6 +229,7 @@ def test_cost_charts(results: ComparisonResults, tmp_path: Path) -> None:
         plt.close(ax.figure)
 
 
+@pytest.mark.slow
 def test_a_charts_npv_is_the_npv_of_appraisal_csv(
     results: ComparisonResults, tmp_path: Path
 ) -> None:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from staffsim.cli import console
 from staffsim.cli.main import main
@@ -17,6 +18,7 @@ PROGRESS_LINE = re.compile(
 )
 
 
+@pytest.mark.slow
 def test_compare_birmingham_fits_100_columns_and_logs_progress(tmp_path, capsys):
     """``staffsim compare BASE OPTION > out 2> err``: every line of out within 100 columns,
     the tables with a unit column, and err holding N/M progress lines up to M/M."""

@@ -68,6 +68,7 @@ def test_run_explain_writes_a_contribution_per_loop_and_metric(tmp_path, capsys)
     assert row.with_loops == pytest.approx(mean_vacancy)
 
 
+@pytest.mark.slow
 def test_no_feedback_option_switches_every_effect_off(tmp_path) -> None:
     """``--no-feedback`` runs the scenario with every effect's multiplier at 1."""
     out = tmp_path / "plain"

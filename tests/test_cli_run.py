@@ -25,6 +25,7 @@ def run(out: Path, *extra: str) -> int:
     )
 
 
+@pytest.mark.slow
 def test_same_scenario_and_seed_give_byte_identical_tables(tmp_path):
     """Two runs with the same seed write identical annual and monthly tables."""
     assert run(tmp_path / "a", "--quiet") == 0
@@ -41,6 +42,7 @@ def test_same_scenario_and_seed_give_byte_identical_tables(tmp_path):
     ).read_bytes()
 
 
+@pytest.mark.slow
 def test_manifest_records_inputs_versions_and_each_replication(tmp_path):
     """manifest.json: resolved scenario and its SHA-256, seed, versions, replications."""
     out = tmp_path / "out"
@@ -61,6 +63,7 @@ def test_manifest_records_inputs_versions_and_each_replication(tmp_path):
         assert r["events"] > 0 and r["cases_arrived"] > 0 and r["wall_seconds"] > 0
 
 
+@pytest.mark.slow
 def test_output_folder_may_hold_other_files(tmp_path):
     """Existing files in --out are left alone; only the run's files and no temporaries
     are added."""
@@ -73,6 +76,7 @@ def test_output_folder_may_hold_other_files(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == sorted([*FILES, *charts, "notes.txt"])
 
 
+@pytest.mark.slow
 def test_summary_shows_each_year_and_all(tmp_path, capsys):
     """The printed summary has a row per key metric and a column per year and 'all'."""
     assert run(tmp_path / "out", "--years", "2") == 0
@@ -86,6 +90,7 @@ def test_summary_shows_each_year_and_all(tmp_path, capsys):
     assert all(len(line) <= 100 for line in text.splitlines())
 
 
+@pytest.mark.slow
 def test_summary_csv_holds_the_printed_summary(tmp_path):
     """summary.csv beside annual.csv: metric, period, mean, ci_low, ci_high, unit, one row
     per key metric and period, the means those of annual.csv."""
@@ -104,6 +109,7 @@ def test_summary_csv_holds_the_printed_summary(tmp_path):
     assert set(summary[summary.metric == "total_cost_gbp"].unit) == {"GBP"}
 
 
+@pytest.mark.slow
 def test_default_output_folder_is_runs_scenario_name(tmp_path, monkeypatch):
     """Without --out the files go to runs/<scenario name> under the working folder."""
     monkeypatch.chdir(tmp_path)
@@ -111,6 +117,7 @@ def test_default_output_folder_is_runs_scenario_name(tmp_path, monkeypatch):
     assert all((tmp_path / "runs" / "run_small" / name).exists() for name in FILES)
 
 
+@pytest.mark.slow
 def test_saved_run_loads_without_simulating(tmp_path):
     """Results.load reads the saved tables; they match the files."""
     out = tmp_path / "out"
@@ -208,6 +215,7 @@ def test_progress_display_is_lines_off_a_terminal_and_a_bar_on_one():
     assert "4/4" in terminal.getvalue()
 
 
+@pytest.mark.slow
 def test_redirected_stderr_gets_progress_lines(tmp_path, capsys):
     """With standard error not a terminal (as under pytest) the run still shows progress,
     as N/M lines, and ends with the last one."""

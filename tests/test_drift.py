@@ -67,6 +67,7 @@ def test_the_drift_warning_fires_on_the_uncalibrated_example(small_120: Path) ->
     assert f"{vacancy.drift:+.1f} points" in text and "applicants_per_campaign" in text
 
 
+@pytest.mark.slow
 def test_england_holds_its_start(capsys: pytest.CaptureFixture[str]) -> None:
     """england_2025.yaml is derived to be stationary: no warning."""
     report = check_steady(load_scenario(ENGLAND), replications=3, jobs=1)

@@ -106,6 +106,7 @@ def interrupt_after(done_wanted: int):
 
 # ------------------------------------------------------------------- concurrent runs
 class TestConcurrentRuns:
+    @pytest.mark.slow
     def test_second_run_is_refused_and_the_first_is_untouched(self, tmp_path, capsys):
         """While one run works in a folder, a second run into it (another seed) exits 1
         naming the holder; the first finishes with the tables of a run alone."""
@@ -162,6 +163,7 @@ class TestConcurrentRuns:
 
 # ----------------------------------------------------------------------- stale claim
 class TestStaleClaim:
+    @pytest.mark.slow
     def test_a_dead_runs_claim_is_taken_over_and_said(self, tmp_path, capsys, lone):
         """A claim left by a process that has ended is taken over, with a message naming
         it; the run completes with the lone run's tables and releases its own claim."""
@@ -175,6 +177,7 @@ class TestStaleClaim:
         assert_same_tables(out, lone)
         assert leftovers(tmp_path) == []
 
+    @pytest.mark.slow
     def test_an_interrupted_run_is_resumed_past_its_stale_claim(self, tmp_path, capsys, lone):
         """A run that died (its claim left behind, as SIGKILL leaves it) with two
         replications kept: a plain re-run is refused (exit 2) after taking the claim over;
@@ -195,6 +198,7 @@ class TestStaleClaim:
 
 # ------------------------------------------------------------- earlier runs, folders
 class TestEarlierRuns:
+    @pytest.mark.slow
     def test_rerun_is_refused_then_overwritten_leaving_foreign_files(self, tmp_path, capsys):
         """A folder holding a finished run is refused without --resume or --overwrite
         (exit 2, tables untouched); --overwrite replaces the run and keeps the user's file."""
@@ -211,6 +215,7 @@ class TestEarlierRuns:
         assert json.loads((out / "manifest.json").read_text())["seed"] == 7
         assert (out / "notes.txt").read_text() == "mine"
 
+    @pytest.mark.slow
     def test_resume_refuses_a_finished_run_of_another_seed(self, tmp_path, capsys):
         """--resume on a finished run of another seed would mix runs: exit 2."""
         out = tmp_path / "out"
@@ -230,6 +235,7 @@ class TestEarlierRuns:
         assert (out / "annual.csv").read_text() == "my own table\n"
         assert sorted(p.name for p in out.iterdir()) == ["annual.csv"]
 
+    @pytest.mark.slow
     def test_overwrite_of_a_comparison_touches_only_its_files(self, tmp_path, write_yaml):
         """Overwriting a comparison removes its tables and scenario folders' files but not
         a file the user put in one of them."""
@@ -249,6 +255,7 @@ class TestEarlierRuns:
 
 # --------------------------------------------------------------- damaged replication
 class TestDamagedReplication:
+    @pytest.mark.slow
     def test_resume_redoes_damaged_replications_and_says_which(
         self, tmp_path, capsys, monkeypatch, lone
     ):
@@ -279,6 +286,7 @@ class TestDamagedReplication:
         assert_same_tables(out, whole)
         assert leftovers(tmp_path) == []
 
+    @pytest.mark.slow
     def test_a_replication_damaged_before_assembly_is_a_message(self, tmp_path, capsys):
         """A kept replication that no longer matches its checksum when the tables are
         assembled stops the run with exit 1 and a message, not a traceback; the others
@@ -310,6 +318,7 @@ def enospc(*args, **kwargs):
 
 
 class TestFullDisk:
+    @pytest.mark.slow
     def test_disk_full_while_keeping_a_replication(self, tmp_path, capsys, monkeypatch, lone):
         """The disk fills while replication 2 is being kept: exit 1, "no space left on
         device" naming the file, no temporary file, replications 0 and 1 kept intact; with
@@ -338,6 +347,7 @@ class TestFullDisk:
         assert "could not be trusted" not in capsys.readouterr().err, "both kept ones intact"
         assert_same_tables(out, lone)
 
+    @pytest.mark.slow
     def test_disk_full_while_writing_the_tables(self, tmp_path, capsys, lone):
         """The disk fills while the monthly table is written: exit 1, no half table and no
         temporary file, every replication still kept; --resume writes the tables."""
@@ -490,6 +500,7 @@ class TestBadScheduler:
         pytest.importorskip("distributed")
         monkeypatch.setattr(backends, "CONNECT_TIMEOUT_SECONDS", 2)
 
+    @pytest.mark.slow
     def test_unreachable_scheduler(self, tmp_path, capfd, quick_timeout):
         """Nothing listening at the address: exit 1, a message, and nothing left behind."""
         out = tmp_path / "out"
@@ -553,3 +564,21 @@ class TestBounds:
         with pytest.raises(KeyboardInterrupt):
             runner.run_replications(scenario, RunOptions(replications=100_000, jobs=1))
         assert taken == [0, 1, 2]
+
+
+# ------------------------------------------------------------ a reader that stops early
+@pytest.mark.slow
+def test_output_to_a_closed_pipe_ends_quietly():
+    """``staffsim councils | head -3``: a reader that stops reading ends the command with
+    status 1 and no traceback (Python's "Note on SIGPIPE")."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "staffsim", "councils"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )
+    proc.stdout.close()  # the reader is gone before the first line is written
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1, err
+    assert "Traceback" not in err
+    assert "BrokenPipeError" not in err

@@ -157,6 +157,7 @@ def test_causal_loop_diagram_makes_its_own_figure() -> None:
         plt.close(ax.figure)
 
 
+@pytest.mark.slow
 def test_matplotlib_is_imported_only_when_drawing() -> None:
     """Importing the module and building the table do not import matplotlib (an optional
     dependency)."""

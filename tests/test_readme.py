@@ -77,6 +77,7 @@ def test_the_readme_has_python_blocks():
     assert python_blocks()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("number", range(len(python_blocks())))
 def test_python_block_runs_as_a_script(number: int, tmp_path: Path):
     """The block runs as a script without error, its work done once (the spawn guard keeps
@@ -92,6 +93,7 @@ def test_python_block_runs_as_a_script(number: int, tmp_path: Path):
         assert "vacancy_rate_fte" in done.stdout
 
 
+@pytest.mark.slow
 def test_without_the_guard_the_script_runs_again_in_every_worker(tmp_path: Path):
     """What the README warns of: the same script with its ``main()`` called at the top level
     instead of under the guard runs its comparison three times over with two workers (once

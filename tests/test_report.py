@@ -73,6 +73,7 @@ def _images(html: str) -> list[str]:
     return re.findall(r'<img[^>]*\ssrc="([^"]*)"', html)
 
 
+@pytest.mark.slow
 def test_report_html_is_self_contained(report_dir: Path) -> None:
     """Every image is a PNG data URI that decodes; nothing is loaded from elsewhere."""
     from PIL import Image
@@ -90,6 +91,7 @@ def test_report_html_is_self_contained(report_dir: Path) -> None:
     assert "<link" not in html and "@import" not in html
 
 
+@pytest.mark.slow
 def test_report_content(report_dir: Path) -> None:
     """The sections, the appraisal table and generated sentences are there."""
     html = (report_dir / "report.html").read_text(encoding="utf-8")
@@ -110,6 +112,7 @@ def test_report_content(report_dir: Path) -> None:
     assert re.search(r"Vacancy rate: [\d.]+ percentage points (lower|higher)", html)
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_report_renders_in_chromium_with_every_image(report_dir: Path, tmp_path: Path) -> None:
     """Opened in headless Chromium, every image has loaded (natural width > 0) and the
@@ -156,6 +159,7 @@ def test_report_renders_in_chromium_with_every_image(report_dir: Path, tmp_path:
     assert pixels.std() > 20 and dark > 0.01, "the screenshot is blank"
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_report_pdf_pages(report_dir: Path) -> None:
     """The PDF is A4, runs to several pages, starts with the summary and ends with the
@@ -183,6 +187,7 @@ def test_missing_browser_is_reported_clearly(monkeypatch: pytest.MonkeyPatch) ->
         browser.find_browser()
 
 
+@pytest.mark.slow
 def test_report_from_saved_results_without_a_browser(
     report_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -95,5 +96,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entry_point() -> None:
-    """The ``staffsim`` console script."""
-    sys.exit(main())
+    """The ``staffsim`` console script (and ``python -m staffsim``).
+
+    Output piped into a reader that stops early (``staffsim councils | head -3``) ends the
+    command quietly with status 1, as Python's documentation recommends (signal module, "Note
+    on SIGPIPE"): standard output is pointed at the null device so that Python's flush of it
+    at exit raises no second error.
+    """
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    sys.exit(status)

@@ -195,11 +195,10 @@ class DaskBackend(Backend):
             raise UserError(
                 'the Dask backend needs Dask distributed: pip install "staffsim[dask]"'
             ) from None
-        self._cluster = None
-        self._client = None
+        self._cluster: LocalCluster | None = None
         try:
             if address:
-                self._client = Client(address, timeout=f"{CONNECT_TIMEOUT_SECONDS}s")
+                client = Client(address, timeout=f"{CONNECT_TIMEOUT_SECONDS}s")
             else:
                 self._cluster = LocalCluster(
                     n_workers=max(1, jobs or default_jobs()),
@@ -208,10 +207,12 @@ class DaskBackend(Backend):
                     dashboard_address=None,
                     silence_logs=logging.ERROR,
                 )
-                self._client = Client(self._cluster)
+                client = Client(self._cluster)
         except Exception as exc:
             self.close()
             raise _connect_error(address, exc) from None
+        # set only once connected: close() finds no client after a failed connection
+        self._client = client
         threads = sum(self._client.nthreads().values())
         self.workers = max(1, threads)
 

@@ -39,7 +39,7 @@ from staffsim.results.folders import clear_partial
 from staffsim.results.manifest import build_manifest, replication_entry, scenario_sha256
 from staffsim.results.results import MANIFEST_JSON, SWEEP_ANNUAL_CSV, SWEEP_CSV, SweepResults
 from staffsim.scenario.loader import load_scenario
-from staffsim.scenario.overrides import Overrides, as_overrides
+from staffsim.scenario.overrides import Override, Overrides, as_overrides
 from staffsim.scenario.schema import Scenario
 from staffsim.scenario.variants import override_scenario, with_base_seed
 
@@ -179,7 +179,7 @@ def _collect(
 def _sweep_manifest(
     base: Scenario,
     vary: Mapping[str, Sequence[Any]],
-    overrides: Overrides,
+    overrides: Sequence[Override],
     points: list[dict[str, Any]],
     replications: int,
     failures: list[dict[str, Any]],

@@ -38,6 +38,7 @@ from staffsim import data
 from staffsim.data import councils
 from staffsim.scenario import derive
 from staffsim.scenario.schema import SCHEMA_VERSION, Reputation, Scenario
+from staffsim.scenario.spiral import Rating, as_rating
 
 __all__ = ["CouncilScenario", "council_scenario"]
 
@@ -297,7 +298,7 @@ def council_scenario(query: str, year: int, horizon_years: float = 5.0) -> Counc
     cap = math.ceil(top * weight * 10) / 10
 
     judged = councils.latest_judgement(ret, start)
-    rating = judged.rating.replace(" ", "_") if judged else "good"
+    rating: Rating = as_rating(judged.rating) if judged else "good"
     reputation = Reputation().target_by_rating[rating]
 
     # ------------------------------------------------------------------- the text

@@ -137,13 +137,14 @@ class _Reference:
                 inner = "[" + ", ".join(self.kind(s) for s in items["prefixItems"]) + "]"
                 return f"list of {inner}"
             return f"list of {self.kind(items)}" if items else "list"
+        kind_name = str(kind)
         return {
             "number": "number",
             "integer": "whole number",
             "boolean": "true/false",
             "string": "date (YYYY-MM-DD)" if schema.get("format") == "date" else "text",
             "null": "null",
-        }.get(kind, str(kind))
+        }.get(kind_name, kind_name)
 
     def default(self, path: list[str], schema: Mapping[str, Any], required: bool) -> str:
         """The default at ``path`` as a table cell (long ones are listed below the table)."""

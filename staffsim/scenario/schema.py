@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
+from pydantic.config import JsonDict
 
 from staffsim.scenario.base import CalendarDate, Label, Section
 from staffsim.scenario.distributions import Distribution, Exponential, Fixed, Lognormal
@@ -58,7 +59,7 @@ SCHEMA_VERSION = 1
 Fraction = Field(ge=0, le=1)
 
 
-def _unit(unit: str) -> dict[str, str]:
+def _unit(unit: str) -> JsonDict:
     return {"unit": unit}
 
 
@@ -539,7 +540,8 @@ class Effects(Section):
             field = cls.model_fields.get(name)
             if field is None or not isinstance(value, dict) or field.default_factory is None:
                 continue
-            default = field.default_factory().model_dump()
+            # get_default calls the factory whichever of pydantic's two signatures it has
+            default = field.get_default(call_default_factory=True).model_dump()
             if "points" in value:
                 # new points are not what the default's source describes
                 default["source"] = "Set in the scenario."

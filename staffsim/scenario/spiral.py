@@ -10,19 +10,58 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
+from pydantic.config import JsonDict
 
 from staffsim.scenario.base import CalendarDate, Section
 from staffsim.scenario.errors import Issue, RuleViolations
 
-__all__ = ["RATINGS", "Culture", "Incidents", "Inspection", "Quality", "Reputation", "Supervision"]
+__all__ = [
+    "RATINGS",
+    "Culture",
+    "Incidents",
+    "Inspection",
+    "Quality",
+    "Rating",
+    "Reputation",
+    "Supervision",
+    "as_rating",
+]
 
 Rating = Literal["outstanding", "good", "requires_improvement", "inadequate"]
-RATINGS: tuple[str, ...] = ("outstanding", "good", "requires_improvement", "inadequate")
+RATINGS: tuple[Rating, ...] = ("outstanding", "good", "requires_improvement", "inadequate")
 """Ofsted's overall effectiveness judgements, best first."""
 
 
-def _unit(unit: str) -> dict[str, str]:
+def as_rating(text: str) -> Rating:
+    """``text`` as a :data:`Rating`, written with underscores or, as Ofsted writes it, with
+    spaces (``"requires improvement"``); ValueError if it names no judgement."""
+    key = text.replace(" ", "_")
+    for rating in RATINGS:
+        if rating == key:
+            return rating
+    raise ValueError(f"unknown Ofsted judgement {text!r}; expected one of {', '.join(RATINGS)}")
+
+
+def _unit(unit: str) -> JsonDict:
     return {"unit": unit}
+
+
+def _default_interval_days() -> dict[Rating, float]:
+    return {
+        "outstanding": 1461.0,
+        "good": 1096.0,
+        "requires_improvement": 1096.0,
+        "inadequate": 730.0,
+    }
+
+
+def _default_reputation_targets() -> dict[Rating, float]:
+    return {
+        "outstanding": 0.75,
+        "good": 0.58,
+        "requires_improvement": 0.45,
+        "inadequate": 0.2,
+    }
 
 
 class Quality(Section):
@@ -163,12 +202,7 @@ class Inspection(Section):
         "empty means half an interval before the start.",
     )
     interval_days: dict[Rating, Annotated[float, Field(gt=0, le=36500)]] = Field(
-        default_factory=lambda: {
-            "outstanding": 1461.0,
-            "good": 1096.0,
-            "requires_improvement": 1096.0,
-            "inadequate": 730.0,
-        },
+        default_factory=_default_interval_days,
         description="Days from a judgement to the next inspection, by judgement (sooner after a "
         "poor one; ILACS: standard inspections about every three years, re-inspection of "
         "inadequate services within about two).",
@@ -235,12 +269,7 @@ class Reputation(Section):
         json_schema_extra=_unit("index 0-1"),
     )
     target_by_rating: dict[Rating, Annotated[float, Field(ge=0, le=1)]] = Field(
-        default_factory=lambda: {
-            "outstanding": 0.75,
-            "good": 0.58,
-            "requires_improvement": 0.45,
-            "inadequate": 0.2,
-        },
+        default_factory=_default_reputation_targets,
         description="Reputation a judgement pulls towards.",
     )
 

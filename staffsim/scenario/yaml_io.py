@@ -212,13 +212,14 @@ def _locations(loader: _Loader, root: Node) -> dict[tuple[Any, ...], Location]:
             for key, value in node.value:
                 if not isinstance(key, ScalarNode):
                     continue
-                name = loader.construct_object(key)
-                out[(*path, name)] = _mark(key)
-                stack.append((value, (*path, name)))
+                key_path = (*path, loader.construct_object(key))
+                out[key_path] = _mark(key)
+                stack.append((value, key_path))
         elif isinstance(node, SequenceNode):
             for i, item in enumerate(node.value):
-                out[(*path, i)] = _mark(item)
-                stack.append((item, (*path, i)))
+                item_path = (*path, i)
+                out[item_path] = _mark(item)
+                stack.append((item, item_path))
     return out
 
 

@@ -69,7 +69,7 @@ def published_group_rates(years: range = range(2022, 2026)) -> dict[str, GroupRa
 
     joined = latest_rating_by_census(years)
     joined = joined[joined.rating.notna()]
-    out = {}
+    out: dict[str, GroupRates] = {}
     for label, key in zip(
         ("outstanding", "good", "requires improvement", "inadequate"), RATINGS, strict=True
     ):
