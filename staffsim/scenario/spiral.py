@@ -47,6 +47,7 @@ def _unit(unit: str) -> JsonDict:
 
 
 def _default_interval_days() -> dict[Rating, float]:
+    """Days from a judgement to the next inspection, by judgement (the schema's default)."""
     return {
         "outstanding": 1461.0,
         "good": 1096.0,
@@ -56,6 +57,7 @@ def _default_interval_days() -> dict[Rating, float]:
 
 
 def _default_reputation_targets() -> dict[Rating, float]:
+    """Reputation (index 0-1) each judgement pulls towards (the schema's default)."""
     return {
         "outstanding": 0.75,
         "good": 0.58,
