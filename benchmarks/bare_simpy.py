@@ -1,10 +1,13 @@
 """A plain SimPy model of the same service, as the yardstick for staffsim's speed.
 
-480 case-holding posts, 42 case arrivals a day, exponential case durations of mean 200 days,
-one SimPy process per case, least-loaded allocation from a heap, a monthly attrition check
-of every worker at 15% a year, and a leaver's post refilled after 60 days with the leaver's
-cases moved to other workers. It is the least work a discrete-event model of the service
-must do, written the way a plain SimPy model would be.
+480 case-holding posts, 27 case arrivals a day and exponential case durations of mean 247
+days (Birmingham 2015's demand, sized from its published cases held), one SimPy process per
+case, least-loaded allocation from a heap, cases still open when their assessment ends (45
+working days, 63 calendar days, as staffsim's ``pathways.assessment_days``) passed once to
+the least-loaded worker, a monthly attrition check of every worker at 15% a year, and a
+leaver's post refilled after 60 days with the leaver's cases moved to other workers. It is
+the least work a discrete-event model of the service must do, written the way a plain SimPy
+model would be.
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ import time
 import simpy
 
 POSTS = 480
-ARRIVALS_PER_DAY = 42.0
-MEAN_DURATION_DAYS = 200.0
+ARRIVALS_PER_DAY = 27.0
+MEAN_DURATION_DAYS = 247.0
 ANNUAL_ATTRITION = 0.15
 REFILL_DAYS = 60.0
 MONTH_DAYS = 365.25 / 12
+ASSESSMENT_DAYS = 63.0
 
 
 def run(years: float = 10.0, seed: int = 1) -> tuple[float, int]:
@@ -42,9 +46,21 @@ def run(years: float = 10.0, seed: int = 1) -> tuple[float, int]:
         holder[case] = w
         heapq.heappush(heap, (n + 1, w))
 
+    def release(case: int) -> None:
+        w = holder.pop(case)
+        cases_of[w].discard(case)
+        if w in in_post:
+            heapq.heappush(heap, (len(cases_of[w]), w))
+
     def case_process(case: int):
         allocate(case)
-        yield env.timeout(rng.expovariate(1.0 / MEAN_DURATION_DAYS))
+        duration = rng.expovariate(1.0 / MEAN_DURATION_DAYS)
+        if duration > ASSESSMENT_DAYS:
+            yield env.timeout(ASSESSMENT_DAYS)
+            release(case)  # from assessment to a long-term worker
+            allocate(case)
+            duration -= ASSESSMENT_DAYS
+        yield env.timeout(duration)
         w = holder.pop(case)
         cases_of[w].discard(case)
         if w in in_post:

@@ -9,16 +9,16 @@ Method
 1. **Per-council averages.** Each national count in the DfE 2025 release (year to
    30 September 2025) divided by the number of local-authority returns (151): see
    :func:`staffsim.data.council_average`. Rates are ratios of national totals.
-2. **Posts.** In the model a post is one person's job: an employee fills it with their own
-   FTE (part time with some probability), and a vacant post counts one FTE. So the filled
-   posts are the people in post (headcount, = in-post FTE / mean FTE per person) and the
-   establishment is headcount in post + vacancy FTE. The part-time share follows from the
-   published FTE per head.
+2. **Posts.** In the model a post has an FTE, part time with the workforce's part-time
+   share, and whoever fills it works that FTE, so vacancy FTE + in-post FTE is the FTE
+   establishment (DfE's identity), and posts = establishment / FTE per person. The part-time
+   share follows from the published FTE per head.
 3. **Case-holding split.** Our documented choice (``staffsim/model/observe.py``): agency
    workers holding cases count among the case holders. In the model's steady state a
    share v of every post is vacant and a share c of vacant time is covered by agency, for
-   either role, and every extra agency worker holds cases, so
-   case_holders_fte = C (1 - v) f + C v c + extra, which gives the case-holding posts C.
+   either role, a covering agency worker works the post's FTE and every extra agency worker
+   holds cases full time, so case_holders_fte = C f (1 - v) + C f v c + extra, which gives
+   the case-holding posts C.
 4. **Attrition.** Turnover h = leavers / in post. In a stationary workforce the leaving rate
    per person is 1 / (mean completed tenure), so the resignation hazard at reference r
    solves  integral of S(t) dt + notice = 1 / h,  where the hazard at tenure t is
@@ -40,10 +40,14 @@ Method
    cover durations. Extra agency workers (DfE: agency FTE not covering a vacancy) are slots
    that alternate between an assignment and a search, so the target is
    extra FTE x (assignment + search time) / assignment.
-7. **Demand.** Arrivals = cases / mean case duration (Little's law; cases wait ~0 days when
-   the cap is not binding). The case-type mix and durations are the schema's defaults.
-8. **Caseload cap.** The cap is the highest council mean caseload published for 2025 (no
-   council's case holders averaged more), times the mean weight of an open case.
+7. **Demand.** Arrivals = cases held / mean case duration (Little's law; a case waits only
+   at a caseload ceiling, and England sets none). The case-type mix and durations are the
+   schema's defaults.
+8. **Caseload target.** The target is the highest council mean caseload published for 2025
+   (no council's case holders averaged more), times the mean weight of an open case. The
+   target flexes: cases are allocated above it, and no ceiling is set.
+9. **Pathways.** The assessment time and the transfer rate are the schema's defaults; the
+   transfer rate is fitted to DfE's continuity figure by ``scripts/fit_transfer_rate.py``.
 
 No parameter is tuned to hit a simulated result; the benchmark
 ``benchmarks/england_2025_consistency.py`` checks where the model lands.
@@ -164,11 +168,12 @@ def derive() -> list[Derived]:
         f"(1 - FTE per person) / (1 - {PART_TIME_FTE}) with part-time FTE {PART_TIME_FTE}",
         "workforce.part_time_share",
     )
-    posts_exact = heads + vac
+    establishment = add("FTE establishment", inpost + vac, "FTE", "inpost_fte + vacancy_fte")
+    posts_exact = establishment / fte_per_head
     posts = round(posts_exact)
-    v = vac / posts_exact
-    add("posts", posts_exact, "posts", "headcount in post + vacancy FTE (a post is one job)")
-    add("vacant share of posts", v, "fraction", "vacancy FTE / posts")
+    v = vac / establishment
+    add("posts", posts_exact, "posts", "FTE establishment / FTE per person")
+    add("vacant share of posts", v, "fraction", "vacancy FTE / FTE establishment")
 
     # --- agency shares
     c = avg["vacancy_agency_cover_rate_fte"] / 100
@@ -181,7 +186,7 @@ def derive() -> list[Derived]:
         "case-holding posts",
         round(case_posts_exact),
         "posts",
-        f"(case holders - extra agency) / ((1 - v) f + v c) = {case_posts_exact:.2f}",
+        f"(case holders - extra agency) / (f ((1 - v) + v c)) = {case_posts_exact:.2f}",
         "establishment.case_holding_posts",
     )
     add(
@@ -209,11 +214,11 @@ def derive() -> list[Derived]:
     councils = table[(table.geographic_level == "Local authority") & (table.time_period == YEAR)]
     highest = float(councils.caseload_fte.max())
     add(
-        "caseload cap",
+        "caseload target",
         round(highest * weight, 1),
         "units/FTE",
         f"highest council caseload {highest} x mean open-case weight {weight:.3f}",
-        "caseload.cap_per_fte",
+        "caseload.target_per_fte",
     )
     caseload = cases / holders
 
@@ -389,13 +394,13 @@ def derive() -> list[Derived]:
     )
     add(
         "agency covering vacancies at start",
-        round(agency) - round(slots_exact),
+        round((agency - round(slots_exact)) / fte_per_head),
         "people",
-        f"agency FTE {agency:.1f} rounded - extra slots (the model starts every extra slot "
-        f"filled; DfE cover {cover:.1f})",
+        f"(agency FTE {agency:.1f} - extra slots) / FTE per post (the model starts every "
+        f"extra slot filled, full time; DfE cover {cover:.1f})",
         "initial.agency_covering_vacancies",
     )
-    add("vacancies at start", round(vac), "posts", "vacancy_fte / n")
+    add("vacancies at start", round(vac / fte_per_head), "posts", "vacancy FTE / FTE per post")
     return out
 
 
@@ -406,15 +411,16 @@ def initial_vacancy_split(values: dict[str, float]) -> tuple[int, int]:
     initial state into case-holding vacancies first, so the split is the one with which
     the initial case holders (employees in case-holding posts, agency workers in
     case-holding vacancies and the extra agency workers) have the published case-holder
-    FTE: (C - k) f + min(k, a) + e = case holders, solved for k.
+    FTE: (C - k) f + min(k, a) f + e = case holders, solved for k.
     """
     avg = data.council_average(YEAR)
+    fte_per_head = avg["inpost_fte"] / avg["inpost_headcount"]
     return _vacancy_split(
         case_posts=int(values["establishment.case_holding_posts"]),
-        fte_per_head=avg["inpost_fte"] / avg["inpost_headcount"],
+        fte_per_head=fte_per_head,
         covered=int(values["initial.agency_covering_vacancies"]),
         extra=int(values["agency.extra_workers"]),
-        vacancies=round(avg["vacancy_fte"]),
+        vacancies=round(avg["vacancy_fte"] / fte_per_head),
         case_holders_fte=avg["case_holders_fte"],
     )
 

@@ -11,7 +11,7 @@ comparisons), ``report`` (figures) and ``cli`` (the command line).
 
     base = staffsim.load_scenario("scenarios/england_2025.yaml")
     lower = staffsim.load_scenario(
-        "scenarios/england_2025.yaml", name="cap_18", caseload__cap_per_fte=18
+        "scenarios/england_2025.yaml", name="cap_18", caseload__target_per_fte=18
     )
     results = staffsim.run(base, replications=20)
     results.summary()                      # means and 95% CIs per year and overall
@@ -75,8 +75,8 @@ def load_scenario(
 ) -> Scenario:
     """Read and validate a scenario file, with optional changes.
 
-    Changes are dotted key paths in ``overrides`` (``{"caseload.cap_per_fte": 18}``) or
-    keywords with ``__`` for the dot (``caseload__cap_per_fte=18``); keywords win. Give a
+    Changes are dotted key paths in ``overrides`` (``{"caseload.target_per_fte": 18}``) or
+    keywords with ``__`` for the dot (``caseload__target_per_fte=18``); keywords win. Give a
     variant its own ``name=`` so that its tables can be told apart. Raises
     ``ScenarioError`` listing every problem, each naming where the value came from: the
     file and line, ``overrides`` or the keyword.

@@ -118,7 +118,12 @@ MONTHLY: tuple[Column, ...] = (
         "FTE",
         "agency workers covering absence or extra capacity, not a vacancy",
     ),
-    Column("vacancies", STOCK, "posts", "funded posts with no employee"),
+    Column(
+        "vacancies",
+        STOCK,
+        "FTE",
+        "FTE of the funded posts with no employee (a post's FTE whoever fills it)",
+    ),
     Column("vacancies_uncovered", STOCK, "posts", "vacant posts with no agency worker either"),
     Column(
         "vacancy_fraction",
@@ -137,13 +142,25 @@ MONTHLY: tuple[Column, ...] = (
     Column("case_holders_fte", STOCK, "FTE", "workers holding at least one case, agency included"),
     Column("cases_open", STOCK, "cases", "open cases, allocated or waiting"),
     Column("cases_held", STOCK, "cases", "open cases allocated to a worker"),
-    Column("cases_waiting", STOCK, "cases", "open cases waiting for allocation"),
+    Column(
+        "cases_waiting",
+        STOCK,
+        "cases",
+        "open cases with no social worker, held by the duty team until one is allocated",
+    ),
     Column("caseload_mean", STOCK, "cases/FTE", "`cases_held` / `case_holders_fte`"),
     Column(
         "caseload_sd",
         STOCK,
         "cases/FTE",
         "standard deviation over case holders of their cases per FTE",
+    ),
+    Column(
+        "holders_over_target_pct",
+        STOCK,
+        "%",
+        "case holders whose weighted caseload is above their target (`caseload.target_per_fte`"
+        " x FTE, less for the newly qualified and those ramping up)",
     ),
     Column(
         "pressure",
@@ -194,7 +211,14 @@ MONTHLY: tuple[Column, ...] = (
         "sw_changes",
         COUNT,
         "changes",
-        "changes of social worker (reallocations of open cases)",
+        "changes of social worker (reallocations of open cases), planned moves included",
+    ),
+    Column(
+        "cases_moved",
+        COUNT,
+        "changes",
+        "planned moves of open cases between teams (`pathways`), each a change of social"
+        " worker counted in `sw_changes`",
     ),
     Column(
         "wait_days_mean",
@@ -307,8 +331,8 @@ ANNUAL: tuple[Column, ...] = (
         "vacancy_fte",
         CENSUS,
         "FTE",
-        "funded posts with no employee in them, covered by an agency worker or not "
-        "(DfE's definition)",
+        "FTE of the funded posts with no employee in them, covered by an agency worker or "
+        "not (DfE's definition); with `inpost_fte` it makes the FTE establishment",
     ),
     Column("vacancy_rate_fte", CENSUS, "%", "`vacancy_fte` / (`vacancy_fte` + `inpost_fte`)"),
     Column("vacancy_agency_cover_rate_fte", CENSUS, "%", "`agency_cover_fte` / `vacancy_fte`"),
@@ -337,9 +361,23 @@ ANNUAL: tuple[Column, ...] = (
         CENSUS,
         "%",
         "children with a case open at any time in the 12 months to the day who had 3 "
-        "or more social workers in that time",
+        "or more social workers in that time (every case type)",
     ),
-    Column("cases_unallocated", CENSUS, "cases", "cases waiting for a social worker on the day"),
+    Column(
+        "cla_3plus_sw_pct",
+        CENSUS,
+        "%",
+        "DfE's measure: children looked after on 31 March with 3 or more social workers in"
+        " the year to that date, in the row whose year contains that 31 March; empty where"
+        " that year began before the start date",
+    ),
+    Column(
+        "cases_unallocated",
+        CENSUS,
+        "cases",
+        "cases with no social worker on the day, held by the duty team (counted as waiting,"
+        " never as held)",
+    ),
     Column(
         "wait_days_mean",
         CENSUS,
@@ -360,7 +398,15 @@ ANNUAL: tuple[Column, ...] = (
         "sw_changes",
         CENSUS,
         "changes",
-        "changes of social worker for a child in the year (each reallocation of an open case)",
+        "changes of social worker for a child in the year (each reallocation of an open case,"
+        " planned moves between teams included)",
+    ),
+    Column(
+        "cases_moved",
+        CENSUS,
+        "changes",
+        "planned moves of open cases between teams in the year (`pathways`: from assessment"
+        " to a long-term worker, and later changes of team)",
     ),
     Column(
         "pressure",

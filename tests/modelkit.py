@@ -51,7 +51,8 @@ def one_type(duration: Mapping[str, Any], weight: float = 1.0, hours: float = 1.
 
 
 def make(base: Mapping[str, Any], changes: Mapping[str, Any] | None = None) -> Scenario:
-    """Validate ``base`` with each dotted-path ``changes`` applied (``"caseload.cap_per_fte"``)."""
+    """Validate ``base`` with each dotted-path ``changes`` applied
+    (``"caseload.target_per_fte"``)."""
     data = dict(base)
     for path, value in (changes or {}).items():
         data = set_path(data, path, value)
@@ -73,6 +74,7 @@ def quiet_base(case_holding_posts: int = 1, non_case_holding_posts: int = 0) -> 
             "non_case_holding_posts": non_case_holding_posts,
         },
         "workforce": {"part_time_share": 0.0},
+        "pathways": {"assessment_days": None, "transfer_rate_per_year": 0.0},
         "demand": {"arrivals_per_day": 0.0},
         "attrition": {
             "resignation_rate_per_year": 0.0,
@@ -107,7 +109,7 @@ def busy_base() -> dict[str, Any]:
         "name": "busy",
         "horizon_years": 8.0,
         "establishment": {"case_holding_posts": 10, "non_case_holding_posts": 2},
-        "caseload": {"cap_per_fte": 10.0},
+        "caseload": {"target_per_fte": 10.0, "ceiling_per_fte": 10.0},
         "attrition": {"resignation_rate_per_year": 0.6},
         "agency": {"availability": 0.5, "assignment_days": exponential(120)},
         "demand": {
@@ -135,14 +137,15 @@ def busy_base() -> dict[str, Any]:
 
 
 CUT_DAY = 151.0
-"""Day of the first policy of :func:`everything_on` (1 March 2025), which cuts the cap."""
+"""Day of the first policy of :func:`everything_on` (1 March 2025), which cuts the ceiling."""
 
 
 def everything_on(changes: dict | None = None):
     """The busy service with every process switched on: campaigns at notice, yearly
     newly qualified cohorts, agency cover under a use cap and extra agency workers, vacancies,
     agency cover and staff in their ASYE year at the start, every feedback effect on, and a
-    timeline of policies that cut and raise the cap, the establishment and agency use."""
+    timeline of policies that cut and raise the caseload ceiling, the establishment and agency
+    use."""
     scenario = {
         "recruitment.open_at": "notice",
         "recruitment.newly_qualified": {"per_year": 2, "month": 9, "day": 1},
@@ -157,7 +160,11 @@ def everything_on(changes: dict | None = None):
             {
                 "name": "lower cap, more posts",
                 "date": "2025-03-01",
-                "set": {"caseload.cap_per_fte": 6, "establishment.case_holding_posts": 12},
+                "set": {
+                    "caseload.target_per_fte": 6,
+                    "caseload.ceiling_per_fte": 6,
+                    "establishment.case_holding_posts": 12,
+                },
             },
             {
                 "name": "cuts",
@@ -172,7 +179,8 @@ def everything_on(changes: dict | None = None):
                 "name": "restore",
                 "date": "2026-04-01",
                 "set": {
-                    "caseload.cap_per_fte": 11,
+                    "caseload.target_per_fte": 11,
+                    "caseload.ceiling_per_fte": 11,
                     "establishment.case_holding_posts": 11,
                     "establishment.non_case_holding_posts": 3,
                     "agency.cover_vacancies": True,

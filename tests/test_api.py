@@ -30,15 +30,15 @@ def test_load_scenario_takes_keyword_and_dict_overrides():
     """``a__b=v`` sets key path ``a.b``; keywords win over the ``overrides`` dict."""
     s = staffsim.load_scenario(
         SMALL,
-        overrides={"caseload.cap_per_fte": 12, "demand.arrivals_per_day": 2.0},
-        caseload__cap_per_fte=18,
+        overrides={"caseload.target_per_fte": 12, "demand.arrivals_per_day": 2.0},
+        caseload__target_per_fte=18,
         name="variant",
     )
-    assert s.caseload.cap_per_fte == 18
+    assert s.caseload.target_per_fte == 18
     assert s.demand.arrivals_per_day == 2.0
     assert s.name == "variant"
-    with pytest.raises(UserError, match="cap_per_fte"):
-        staffsim.load_scenario(SMALL, caseload__cap_per_ftee=18)
+    with pytest.raises(UserError, match="target_per_fte"):
+        staffsim.load_scenario(SMALL, caseload__target_per_ft=18)
 
 
 def test_run_returns_tidy_tables_and_a_summary(tmp_path):
@@ -91,7 +91,7 @@ def test_compare_pairs_replications_and_reports_the_direction_of_change():
 def test_compare_needs_distinct_names():
     """Two scenarios of the same name cannot be told apart in the tables."""
     base = staffsim.load_scenario(SMALL)
-    same = staffsim.load_scenario(SMALL, caseload__cap_per_fte=18)
+    same = staffsim.load_scenario(SMALL, caseload__target_per_fte=18)
     with pytest.raises(UserError, match="distinct names"):
         staffsim.compare(base, same, replications=2, jobs=1, progress=False)
     labelled = staffsim.compare(
@@ -106,7 +106,7 @@ def test_precision_runs_the_replications_the_rule_asks_for(tmp_path):
     Hoad-Robinson-Davies rule needs to confirm every headline metric of every scenario,
     and the saved comparison loads back."""
     base = staffsim.load_scenario(SMALL)
-    option = staffsim.load_scenario(SMALL, name="cap_18", caseload__cap_per_fte=18)
+    option = staffsim.load_scenario(SMALL, name="cap_18", caseload__target_per_fte=18)
     out = tmp_path / "cmp"
     result = staffsim.compare(
         base, option, replications=3, precision=0.35, jobs=1, out=out, progress=False

@@ -174,7 +174,7 @@ CASES = [
         ("s.yaml:3:5: policies[0].cost_gbp_one_off", "(GBP)"),
         {
             "s.yaml": "name: s\npolicies:\n  - cost_gbp_one_off: 1.0e+300\n"
-            "    name: p\n    date: 2025-01-01\n    set: {caseload.cap_per_fte: 20}\n"
+            "    name: p\n    date: 2025-01-01\n    set: {caseload.target_per_fte: 20}\n"
         },
     ),
     # --- unbounded reads --------------------------------------------------------------
@@ -237,7 +237,7 @@ CASES = [
         ("2 problems", "s.yaml:2:1: seed", "s.yaml:4:5: policies[0].date"),
         {
             "s.yaml": "name: s\nseed: -3\npolicies:\n  - date: 9999-01-01\n    name: p\n"
-            "    set: {caseload.cap_per_fte: 20}\n"
+            "    set: {caseload.target_per_fte: 20}\n"
         },
     ),
     # --- errors in the command line's language -------------------------------------------
@@ -248,12 +248,12 @@ CASES = [
             "sweep",
             str(EXAMPLE),
             "--vary",
-            "caseload.cap_per_ftee=16,18",
+            "caseload.target_per_ft=16,18",
             "--quiet",
             "--out",
             "{dir}/out",
         ),
-        ("--vary: caseload.cap_per_ftee", "did you mean 'caseload.cap_per_fte'?"),
+        ("--vary: caseload.target_per_ft", "did you mean 'caseload.target_per_fte'?"),
     ),
     Case(
         "a --vary value of the wrong type names --vary",
@@ -408,11 +408,11 @@ def test_library_errors_name_parameters_and_the_cli_names_flags(call, expected, 
 
 
 def test_a_keyword_override_is_named_as_a_keyword():
-    """``caseload__cap_per_fte=-1`` is reported as that keyword, not as ``--set``."""
+    """``caseload__target_per_fte=-1`` is reported as that keyword, not as ``--set``."""
     with pytest.raises(ScenarioError) as excinfo:
-        staffsim.load_scenario(EXAMPLE, name="k", caseload__cap_per_fte=-1)
+        staffsim.load_scenario(EXAMPLE, name="k", caseload__target_per_fte=-1)
     (problem,) = excinfo.value.problems
-    assert problem.file == "keyword caseload__cap_per_fte"
+    assert problem.file == "keyword caseload__target_per_fte"
     assert "--set" not in str(excinfo.value)
 
 

@@ -467,7 +467,8 @@ def test_many_options_draw_readable_charts(tmp_path: Path) -> None:
     for i in range(5):
         option = tmp_path / f"option_{i}.yaml"
         option.write_text(
-            f"extends: {base.as_posix()}\nname: option_{i}\ncaseload:\n  cap_per_fte: {16 + i}\n",
+            f"extends: {base.as_posix()}\nname: option_{i}\n"
+            f"caseload:\n  target_per_fte: {16 + i}\n",
             encoding="utf-8",
         )
         paths.append(str(option))

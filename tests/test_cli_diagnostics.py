@@ -101,7 +101,7 @@ def test_compare_feedback_off_too_reports_both_differences(tmp_path, capsys) -> 
     """``compare --feedback-off-too`` writes the differences with and without the loops and
     the loops' share of each."""
     option = tmp_path / "option.yaml"
-    option.write_text(f"extends: {SMALL}\nname: lower_cap\ncaseload:\n  cap_per_fte: 12\n")
+    option.write_text(f"extends: {SMALL}\nname: lower_cap\ncaseload:\n  target_per_fte: 12\n")
     out = tmp_path / "cmp"
     code = main(
         [

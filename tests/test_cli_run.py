@@ -46,10 +46,10 @@ def test_same_scenario_and_seed_give_byte_identical_tables(tmp_path):
 def test_manifest_records_inputs_versions_and_each_replication(tmp_path):
     """manifest.json: resolved scenario and its SHA-256, seed, versions, replications."""
     out = tmp_path / "out"
-    assert run(out, "--quiet", "--seed", "7", "--set", "caseload.cap_per_fte=17") == 0
+    assert run(out, "--quiet", "--seed", "7", "--set", "caseload.target_per_fte=17") == 0
     manifest = json.loads((out / "manifest.json").read_text())
     scenario = manifest["scenario"]
-    assert scenario["caseload"]["cap_per_fte"] == 17
+    assert scenario["caseload"]["target_per_fte"] == 17
     assert scenario["seed"] == manifest["seed"] == 7
     canonical = json.dumps(scenario, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert manifest["scenario_sha256"] == hashlib.sha256(canonical.encode()).hexdigest()
@@ -138,7 +138,7 @@ def test_saved_run_loads_without_simulating(tmp_path):
         (["--replications", "0"], "must be at least 1"),
         (["--jobs", "many"], "must be a whole number"),
         (["--backend", "cloud"], "invalid choice"),
-        (["--set", "caseload.cap_per_ftee=18"], "cap_per_fte"),
+        (["--set", "caseload.target_per_ft=18"], "target_per_fte"),
         (["--set", "no_equals_sign"], "key.path=value"),
         (["--years", "-1"], "positive"),
         (["--backend", "local", "--scheduler", "tcp://localhost:1"], "dask backend"),

@@ -50,10 +50,10 @@ def test_validate_accepts_every_shipped_scenario(capsys):
         (
             "misspelt_key.yaml",
             [
-                "misspelt_key.yaml:3:3: caseload.cap_per_ftee",
+                "misspelt_key.yaml:3:3: caseload.target_per_ft",
                 "value:    18",
-                "cap_per_fte,",
-                "did you mean 'cap_per_fte'?",
+                "target_per_fte,",
+                "did you mean 'target_per_fte'?",
             ],
         ),
         (
@@ -111,10 +111,10 @@ def test_every_bad_file_is_reported_and_good_ones_still_pass(capsys, scenario_da
 def test_set_overrides_every_file_and_is_checked(capsys, scenario_data):
     """A bad --set value makes a good file fail, naming --set and the key path."""
     path = str(scenario_data / "minimal.yaml")
-    assert run(capsys, "validate", path, "--set", "caseload.cap_per_fte=18")[0] == 0
-    status, _, err = run(capsys, "validate", path, "--set", "caseload.cap_per_fte=-1")
+    assert run(capsys, "validate", path, "--set", "caseload.target_per_fte=18")[0] == 0
+    status, _, err = run(capsys, "validate", path, "--set", "caseload.target_per_fte=-1")
     assert status == 2
-    assert "--set: caseload.cap_per_fte" in err
+    assert "--set: caseload.target_per_fte" in err
     assert "value:    -1" in err
 
 

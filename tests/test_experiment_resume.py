@@ -73,7 +73,7 @@ def test_interrupted_comparison_resumes_to_the_same_comparison(tmp_path, write_y
     """A comparison interrupted (Ctrl-C) after three replications resumes to the same
     comparison.csv and run tables as an uninterrupted one."""
     option = write_yaml(
-        "cap.yaml", f"extends: {SMALL}\nname: cap_18\ncaseload: {{cap_per_fte: 18}}\n"
+        "cap.yaml", f"extends: {SMALL}\nname: cap_18\ncaseload: {{target_per_fte: 18}}\n"
     )
     base = staffsim.load_scenario(SMALL)
     opt = staffsim.load_scenario(option)

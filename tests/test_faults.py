@@ -240,7 +240,7 @@ class TestEarlierRuns:
         """Overwriting a comparison removes its tables and scenario folders' files but not
         a file the user put in one of them."""
         option = write_yaml(
-            "o.yaml", f"extends: {SMALL}\nname: cap_18\ncaseload: {{cap_per_fte: 18}}\n"
+            "o.yaml", f"extends: {SMALL}\nname: cap_18\ncaseload: {{target_per_fte: 18}}\n"
         )
         out = tmp_path / "cmp"
         args = ["compare", str(SMALL), str(option), "--replications", "2", "--jobs", "1"]

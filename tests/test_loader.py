@@ -46,7 +46,7 @@ def test_values_in_the_file_replace_defaults_and_the_rest_stay(scenario_data):
     assert scenario.name == "minimal"
     assert scenario.horizon_years == 2
     assert scenario.establishment.case_holding_posts == 40
-    assert scenario.caseload.cap_per_fte == 20
+    assert scenario.caseload.target_per_fte == 20
     assert scenario.demand == Scenario().demand
     assert scenario.establishment.non_case_holding_posts == 60
 
@@ -104,7 +104,7 @@ def test_all_problems_of_a_file_are_reported_at_once(scenario_data):
         "horizon_years",
         "demand.arrivals_per_day",
         "demand.case_types.cin.duration.dist",
-        "caseload.cap_per_ftee",
+        "caseload.target_per_ft",
         "recruitment.campaign_days.dayz",
     }
     lines = [p.line for p in excinfo.value.problems]
@@ -112,10 +112,10 @@ def test_all_problems_of_a_file_are_reported_at_once(scenario_data):
 
 
 def test_a_key_written_twice_is_reported_with_its_full_path(scenario_data):
-    """YAML would silently keep the second ``cap_per_fte``; the loader refuses the file."""
+    """YAML would silently keep the second ``target_per_fte``; the loader refuses the file."""
     with pytest.raises(ScenarioError) as excinfo:
         load_scenario(scenario_data / "duplicate_keys.yaml")
-    problem = problems_of(excinfo)["caseload.cap_per_fte"]
+    problem = problems_of(excinfo)["caseload.target_per_fte"]
     assert problem.line == 4
     assert "line 3" in problem.expected
 
@@ -132,9 +132,9 @@ def test_validate_data_accepts_a_mapping_and_names_the_source():
     """validate_data checks an in-memory mapping; problems carry the given source."""
     assert validate_data({"name": "x"}, "memory").name == "x"
     with pytest.raises(ScenarioError) as excinfo:
-        validate_data({"caseload": {"cap_per_fte": 0}}, "memory")
+        validate_data({"caseload": {"target_per_fte": 0}}, "memory")
     (problem,) = excinfo.value.problems
-    assert (problem.file, problem.path) == ("memory", "caseload.cap_per_fte")
+    assert (problem.file, problem.path) == ("memory", "caseload.target_per_fte")
     assert "> 0" in problem.expected
 
 
@@ -276,9 +276,9 @@ def test_overrides_apply_after_inheritance(scenario_data):
 @pytest.mark.parametrize(
     "overrides, source",
     [
-        ({"caseload.cap_per_fte": -1}, "overrides"),
-        ([Override("caseload.cap_per_fte", -1, "--set")], "--set"),
-        ([Override("caseload.cap_per_fte", -1, "keyword caseload__cap_per_fte")], "keyword"),
+        ({"caseload.target_per_fte": -1}, "overrides"),
+        ([Override("caseload.target_per_fte", -1, "--set")], "--set"),
+        ([Override("caseload.target_per_fte", -1, "keyword caseload__target_per_fte")], "keyword"),
     ],
 )
 def test_a_bad_override_is_reported_as_coming_from_its_source(scenario_data, overrides, source):
@@ -288,7 +288,7 @@ def test_a_bad_override_is_reported_as_coming_from_its_source(scenario_data, ove
         load_scenario(scenario_data / "minimal.yaml", overrides)
     (problem,) = excinfo.value.problems
     assert problem.file.startswith(source)
-    assert (problem.path, problem.value) == ("caseload.cap_per_fte", -1)
+    assert (problem.path, problem.value) == ("caseload.target_per_fte", -1)
     assert problem.line is None
 
 
@@ -303,19 +303,19 @@ def test_every_policy_problem_is_named_by_its_set_path(scenario_data):
         load_scenario(scenario_data / "bad_policies.yaml")
     found = problems_of(excinfo)
     assert set(found) == {
-        "policies[0].set.caseload.cap_per_ftee",
+        "policies[0].set.caseload.target_per_ft",
         "policies[1].set.capacity.admin_share",
         "policies[2].set.demand.case_types.child_in_need.share",
         "policies[3].set.horizon_years",
-        "policies[4].set.caseload.cap_per_fte",
+        "policies[4].set.caseload.target_per_fte",
     }
-    assert found["policies[0].set.caseload.cap_per_ftee"].suggestion == (
-        "did you mean 'caseload.cap_per_fte'?"
+    assert found["policies[0].set.caseload.target_per_ft"].suggestion == (
+        "did you mean 'caseload.target_per_fte'?"
     )
     assert "< 1" in found["policies[1].set.capacity.admin_share"].expected
     assert "sum to 1" in found["policies[2].set.demand.case_types.child_in_need.share"].expected
     assert "fixed for the whole run" in found["policies[3].set.horizon_years"].expected
-    assert found["policies[4].set.caseload.cap_per_fte"].value == -5
+    assert found["policies[4].set.caseload.target_per_fte"].value == -5
     assert all(p.line is not None for p in excinfo.value.problems)
 
 
@@ -347,7 +347,7 @@ def test_a_later_policy_builds_on_an_earlier_one(write_yaml):
               demand.case_types.child_protection.share: 0.38
           - name: raise cap
             date: 2025-06-01
-            set: {caseload.cap_per_fte: 30}
+            set: {caseload.target_per_fte: 30}
         """,
     )
     steps = policy_timeline(load_scenario(path))
@@ -366,4 +366,4 @@ def test_the_file_schema_knows_extends_and_accepts_the_example():
     data = load_scenario_data(REPO / "scenarios" / "example_small.yaml")
     jsonschema.validate(json.loads(json.dumps(data, default=str)), schema)
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({"caseload": {"cap_per_ftee": 3}}, schema)
+        jsonschema.validate({"caseload": {"target_per_ft": 3}}, schema)

@@ -109,3 +109,40 @@ def test_registering_a_step_that_cannot_exist_is_a_programming_error():
         registry.register(from_version=3)
     with pytest.raises(ValueError, match="already registered"):
         registry.register(from_version=1)
+
+
+def test_version_1_cap_becomes_a_target_and_an_equal_ceiling(tmp_path) -> None:
+    """Version 1's hard cap keeps its meaning in version 2: a target and a ceiling of the
+    same size, in the file and in a policy that set it; other keys are untouched."""
+    from staffsim.scenario.loader import load_scenario
+
+    path = tmp_path / "old.yaml"
+    path.write_text(
+        "schema_version: 1\n"
+        "name: old\n"
+        "caseload: {cap_per_fte: 20, newly_qualified_cap_fraction: 0.7}\n"
+        "policies:\n"
+        "  - name: lower\n"
+        "    date: 2025-04-01\n"
+        "    set: {caseload.cap_per_fte: 18, capacity.admin_share: 0.3}\n",
+        encoding="utf-8",
+    )
+    scenario = load_scenario(path)
+    assert scenario.schema_version == 2
+    assert (scenario.caseload.target_per_fte, scenario.caseload.ceiling_per_fte) == (20, 20)
+    assert scenario.caseload.newly_qualified_cap_fraction == 0.7
+    assert scenario.policies[0].set == {
+        "caseload.target_per_fte": 18,
+        "caseload.ceiling_per_fte": 18,
+        "capacity.admin_share": 0.3,
+    }
+
+
+def test_a_version_2_file_naming_the_old_cap_is_told_the_new_keys(tmp_path) -> None:
+    """The old key in a current file is an unknown key with the new ones suggested."""
+    from staffsim.scenario.loader import load_scenario
+
+    path = tmp_path / "new.yaml"
+    path.write_text("schema_version: 2\ncaseload: {cap_per_fte: 20}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="cap_per_fte"):
+        load_scenario(path)

@@ -2,12 +2,14 @@
 
 A checker wraps the environment's ``step`` so that, after each event is processed, the
 running counts are recounted from the entities themselves: posts, employees, vacancies
-and agency workers; open, allocated and waiting cases; caseloads against caps; hours; and
-headcount against starters and leavers since the start. It runs on a service with every
+and agency workers; the FTE establishment against vacancy FTE plus in-post FTE; open,
+allocated and waiting cases; caseloads against ceilings; hours; and headcount against
+starters and leavers since the start. It runs on a service with every
 process switched on: attrition with its effects, notices, campaigns opened at notice that
 sometimes fail, starters who ramp up, yearly newly qualified cohorts, agency cover with a
-use cap and agency workers for extra capacity, and policies that cut and raise the
-caseload cap, the establishment of both kinds of post and the agency policy.
+use cap and agency workers for extra capacity, cases moving between teams, and policies
+that cut and raise the caseload ceiling, the establishment of both kinds of post and the
+agency policy.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ class Checker:
         self.start_headcount = len(svc.staff.employees)
         self.start_cases = svc.caseload.open_cases
         self.steps = 0
-        self.over_cap: dict[int, float] = {}  # holder id -> load when last seen over the cap
+        self.over_cap: dict[int, float] = {}  # holder id -> load when last seen over the ceiling
         self.allocations = 0
+        self.transfers = 0
         self.seen = dict.fromkeys(
             (
                 "leave",
@@ -53,10 +56,25 @@ class Checker:
             if ok:
                 self.allocations += 1
                 worker = case.worker
-                assert worker.load <= worker.cap + 1e-9, "an allocation went over the cap"
+                assert worker.load <= worker.ceiling + 1e-9, "an allocation went over the ceiling"
             return ok
 
         svc.caseload.allocate = checked_allocate
+        move = svc.caseload.pathways.move
+
+        def checked_move(case, now):
+            before = case.worker
+            moved = move(case, now)
+            if moved:
+                self.transfers += 1
+                worker = case.worker
+                assert worker is not before, "a transfer left the case with the same worker"
+                assert worker.load <= worker.ceiling + 1e-9, "a transfer went over the ceiling"
+            else:
+                assert case.worker is before, "a refused transfer moved the case"
+            return moved
+
+        svc.caseload.pathways.move = checked_move
         start_agency = svc.staff.start_agency
 
         def checked_start_agency(post, now, remaining_days=None):
@@ -104,6 +122,17 @@ class Checker:
         assert math.isclose(
             svc.staff.employed_fte, sum(w.fte for w in svc.staff.employees.values()), abs_tol=1e-9
         ), where
+
+        # posts in FTE: vacancy FTE + in-post FTE = the FTE establishment, whoever fills a post
+        staff = svc.staff
+        assert math.isclose(staff.establishment_fte, sum(p.fte for p in posts), abs_tol=1e-9)
+        assert math.isclose(staff.vacant_fte, sum(p.fte for p in vacant), abs_tol=1e-9), where
+        assert math.isclose(
+            staff.vacant_fte + staff.employed_fte, staff.establishment_fte, abs_tol=1e-9
+        ), where
+        for post in posts:
+            for holder in (post.employee, post.agency):
+                assert holder is None or holder.fte == post.fte, f"{where}: not the post's FTE"
 
         # agency workers = those covering vacancies + those covering absence or extra work
         covering = [p.agency for p in posts if p.agency is not None]
@@ -173,17 +202,17 @@ class Checker:
         seen["cut_post_held"] = max(seen["cut_post_held"], len(posts) - len(funded))
 
     def _check_cap(self, worker, now: float, where: str) -> None:
-        """Caseload units within the cap; a holder above it (the cap was cut under them)
-        gets no new cases until they are back under it."""
-        if worker.load <= worker.cap + 1e-9:
+        """Caseload units within the ceiling; a holder above it (the ceiling was cut under
+        them) gets no new cases until they are back under it."""
+        if worker.load <= worker.ceiling + 1e-9:
             self.over_cap.pop(worker.id, None)
             return
-        assert now >= CUT_DAY, f"{where}: holder {worker.id} over the cap before any cap cut"
+        assert now >= CUT_DAY, f"{where}: holder {worker.id} over the ceiling before any cut"
         previous = self.over_cap.get(worker.id)
         if previous is None:
             self.seen["cut"] += 1
         else:
-            assert worker.load <= previous + 1e-9, f"{where}: holder over the cap got a case"
+            assert worker.load <= previous + 1e-9, f"{where}: holder over the ceiling got a case"
         self.over_cap[worker.id] = worker.load
 
 
@@ -199,13 +228,14 @@ def _run_checked(scenario, replication: int) -> Checker:
 def test_conservation_at_every_step_with_everything_on():
     """Every count balances after every event of three replications of three years; the
     runs exercise leavers, notices, starters, newly qualified starters, agency starts,
-    waiting cases, holders left above a cut cap and cut posts still held by their
-    employee (so no rule holds vacuously)."""
+    waiting cases, holders left above a cut ceiling, cases moved between teams and cut
+    posts still held by their employee (so no rule holds vacuously)."""
     scenario = everything_on()
     for replication in range(3):
         checker = _run_checked(scenario, replication)
         assert checker.steps > 3000
         assert checker.allocations > 1000
+        assert checker.transfers > 50
         assert all(count > 0 for count in checker.seen.values()), checker.seen
 
 
@@ -228,7 +258,8 @@ def test_conservation_at_every_step_for_any_parameters(
     scenario = everything_on(
         {
             "recruitment.open_at": open_at,
-            "caseload.cap_per_fte": cap,
+            "caseload.target_per_fte": cap,
+            "caseload.ceiling_per_fte": cap,
             "attrition.resignation_rate_per_year": resignation,
             "agency.extra_workers": extra,
             "agency.availability": availability,

@@ -91,11 +91,11 @@ def test_direction_higher_arrival_rate_gives_higher_caseload():
 
 
 @pytest.mark.slow
-def test_direction_lower_cap_gives_more_waiting():
-    """A cap of 9 caseload units instead of 10 makes a larger share of cases wait."""
-    high_cap = _per_run({"caseload.cap_per_fte": 10}, _share_waited)
-    low_cap = _per_run({"caseload.cap_per_fte": 9}, _share_waited)
-    assert_increase(high_cap, low_cap, "share of cases that wait, cap 10 -> 9")
+def test_direction_lower_ceiling_gives_more_waiting():
+    """A ceiling of 9 caseload units instead of 10 makes a larger share of cases wait."""
+    high = _per_run({"caseload.target_per_fte": 9, "caseload.ceiling_per_fte": 10}, _share_waited)
+    low = _per_run({"caseload.target_per_fte": 9, "caseload.ceiling_per_fte": 9}, _share_waited)
+    assert_increase(high, low, "share of cases that wait, ceiling 10 -> 9")
 
 
 @pytest.mark.slow
@@ -131,9 +131,10 @@ def test_direction_agency_market_empty_gives_no_agency():
 
 
 def test_direction_ample_capacity_means_no_waiting():
-    """With a cap of 200 caseload units nobody ever waits for a social worker, even with
+    """With a ceiling of 200 caseload units nobody ever waits for a social worker, even with
     leavers and vacancies: every case is allocated on the day it arrives."""
-    for result in runs(make(_base(), {"caseload.cap_per_fte": 200}), range(3)):
+    ample = {"caseload.target_per_fte": 200, "caseload.ceiling_per_fte": 200}
+    for result in runs(make(_base(), ample), range(3)):
         rows = result["monthly"]
         assert total(rows, "leavers_headcount") > 0
         assert total(rows, "cases_waited") == 0

@@ -42,7 +42,10 @@ def _scenario():
             "horizon_years": 9.0,
             "establishment": {"case_holding_posts": WORKERS, "non_case_holding_posts": 0},
             "workforce": {"part_time_share": 0.0},
-            "caseload": {"cap_per_fte": C_SLOTS / WORKERS},
+            "caseload": {
+                "target_per_fte": C_SLOTS / WORKERS,
+                "ceiling_per_fte": C_SLOTS / WORKERS,
+            },
             "attrition": {"resignation_rate_per_year": 0.0, "retirement_rate_per_year": 0.0},
             "recruitment": {"ramp_up_days": 0.0},
             "agency": {"cover_vacancies": False, "extra_workers": 0},

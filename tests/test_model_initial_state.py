@@ -138,7 +138,7 @@ def test_initial_remaining_durations_follow_the_residual_distribution(duration, 
     scenario = make(
         quiet_base(case_holding_posts=100),
         {
-            "caseload.cap_per_fte": 200,
+            "caseload.target_per_fte": 200,
             "demand.arrivals_per_day": 150,
             "demand.case_types": one_type(duration),
         },
@@ -242,7 +242,7 @@ def _cases_scenario(open_cases: int | None):
         {
             "horizon_years": 3.0,
             "establishment": {"case_holding_posts": 20, "non_case_holding_posts": 3},
-            "caseload.cap_per_fte": 200,
+            "caseload.target_per_fte": 200,
             "initial.open_cases": open_cases,
         },
     )

@@ -78,6 +78,7 @@ def test_flow_counters_are_registered_and_kept() -> None:
         "cases_first_allocated",
         "cases_waited",
         "sw_changes",
+        "cases_moved",
     }
     counts = {c.name for c in MONTHLY if c.group == COUNT}
     assert counts <= set(FLOWS) | caseload_counters

@@ -15,14 +15,14 @@ from staffsim.scenario.overrides import Override, override_data, parse_set, pars
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("caseload.cap_per_fte=18", ("caseload.cap_per_fte", 18)),
+        ("caseload.target_per_fte=18", ("caseload.target_per_fte", 18)),
         ("capacity.admin_share=0.25", ("capacity.admin_share", 0.25)),
         ("agency.cover_vacancies=false", ("agency.cover_vacancies", False)),
         ("start_date=2025-04-01", ("start_date", dt.date(2025, 4, 1))),
         ("initial.open_cases=null", ("initial.open_cases", None)),
         ("name=lower caps", ("name", "lower caps")),
         ("description=a=b", ("description", "a=b")),
-        (" caseload.cap_per_fte = 18 ", ("caseload.cap_per_fte", 18)),
+        (" caseload.target_per_fte = 18 ", ("caseload.target_per_fte", 18)),
         (
             "recruitment.campaign_days={dist: fixed, days: 30}",
             ("recruitment.campaign_days", {"dist": "fixed", "days": 30}),
@@ -42,11 +42,11 @@ def test_values_are_read_as_yaml(text, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("caseload.cap_per_fte", "key.path=value"),
+        ("caseload.target_per_fte", "key.path=value"),
         ("=18", "dotted key path"),
-        ("caseload..cap_per_fte=18", "dotted key path"),
-        ("caseload.cap_per_fte=", "write null"),
-        ("caseload.cap_per_fte=[18", "valid YAML"),
+        ("caseload..target_per_fte=18", "dotted key path"),
+        ("caseload.target_per_fte=", "write null"),
+        ("caseload.target_per_fte=[18", "valid YAML"),
         ("name=!!python/name:os.system", "not allowed"),
     ],
 )

@@ -41,7 +41,7 @@ def _with_policy(settings: dict, **policy_extra) -> Scenario:
 
 def _caps(svc):
     return sorted(
-        round(w.cap / w.fte, 9)
+        round(w.target / w.fte, 9)
         for w in svc.caseload.holders.values()
         if w.nq_until <= svc.env.now and w.ramp_until <= svc.env.now
     )
@@ -49,7 +49,7 @@ def _caps(svc):
 
 # lever name -> (settings, probe of the state it acts on)
 LEVERS = {
-    "caseload_cap": ({"caseload.cap_per_fte": 15}, _caps),
+    "caseload_cap": ({"caseload.target_per_fte": 15}, _caps),
     "establishment": ({"establishment.case_holding_posts": 50}, lambda svc: svc.staff.n_posts),
     "admin_share": ({"capacity.admin_share": 0.2}, lambda svc: svc.caseload.admin_share()),
     "supervision_frequency": (

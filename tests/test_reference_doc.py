@@ -39,11 +39,11 @@ def test_every_key_path_of_the_schema_is_documented():
 
 
 def test_units_ranges_and_defaults_are_in_the_table_row():
-    """The row of caseload.cap_per_fte gives its unit, default and range."""
+    """The row of caseload.target_per_fte gives its unit, default and range."""
     row = next(
         line
         for line in reference_markdown().splitlines()
-        if line.startswith("| `caseload.cap_per_fte`")
+        if line.startswith("| `caseload.target_per_fte`")
     )
     assert "| cases/FTE |" in row
     assert "| `22.0` |" in row

@@ -59,7 +59,7 @@ def test_reform_is_the_four_levers_together() -> None:
         single = load_scenario(SCENARIOS / f"birmingham_2015_{lever}.yaml")
         assert {path for policy in single.policies for path in policy.set} <= keys, lever
     final = policy_timeline(reform)[-1].scenario
-    assert final.caseload.cap_per_fte < reform.caseload.cap_per_fte
+    assert final.caseload.target_per_fte < reform.caseload.target_per_fte
     assert final.capacity.admin_share < reform.capacity.admin_share
     assert final.establishment.teams > reform.establishment.teams
     assert final.culture.target > reform.culture.just_culture

@@ -220,12 +220,12 @@ def test_assumptions_are_read_from_the_files(option_file: Path) -> None:
 
 
 def test_scenario_differences() -> None:
-    base = {"name": "a", "caseload": {"cap_per_fte": 22.0}, "policies": []}
+    base = {"name": "a", "caseload": {"target_per_fte": 22.0}, "policies": []}
     option = {
         "name": "b",
-        "caseload": {"cap_per_fte": 18.0},
+        "caseload": {"target_per_fte": 18.0},
         "policies": [{"name": "p", "date": "2020-04-01", "set": {"x.y": 1}, "cost_gbp_one_off": 5}],
     }
     values, policies = scenario_differences(base, option)
-    assert values == [("caseload.cap_per_fte", "22", "18")]
+    assert values == [("caseload.target_per_fte", "22", "18")]
     assert [(p.name, p.changes, p.one_off_gbp) for p in policies] == [("p", "x.y = 1", 5.0)]

@@ -55,22 +55,28 @@ def test_format_value_is_short_and_yaml_like():
 
 def test_did_you_mean_suggests_the_closest_keys_or_nothing():
     """A near miss gets a suggestion; an unrelated word gets none."""
-    assert did_you_mean("cap_per_ftee", ["cap_per_fte", "newly_qualified_days"]) == (
-        "did you mean 'cap_per_fte'?"
+    assert did_you_mean("target_per_ft", ["target_per_fte", "newly_qualified_days"]) == (
+        "did you mean 'target_per_fte'?"
     )
-    assert did_you_mean("zzz", ["cap_per_fte"]) is None
+    assert did_you_mean("zzz", ["target_per_fte"]) is None
 
 
 def test_a_problem_formats_location_path_value_expectation_and_suggestion():
     """Each part of the problem appears in its message."""
     problem = Problem(
-        "s.yaml", "caseload.cap_per_ftee", "a known key", 18, "did you mean 'cap_per_fte'?", 3, 5
+        "s.yaml",
+        "caseload.target_per_ft",
+        "a known key",
+        18,
+        "did you mean 'target_per_fte'?",
+        3,
+        5,
     )
     text = problem.format()
-    assert text.splitlines()[0] == "s.yaml:3:5: caseload.cap_per_ftee"
+    assert text.splitlines()[0] == "s.yaml:3:5: caseload.target_per_ft"
     assert "value:    18" in text
     assert "expected: a known key" in text
-    assert "did you mean 'cap_per_fte'?" in text
+    assert "did you mean 'target_per_fte'?" in text
 
 
 def test_scenario_error_lists_every_problem_and_their_count():
@@ -170,9 +176,9 @@ def test_a_cross_field_rule_of_a_distribution_is_reported_at_the_distribution():
 
 def test_an_unknown_key_lists_the_keys_of_its_level():
     """The expectation lists the valid keys where the unknown one was written."""
-    issue = issues({"caseload": {"cap_per_ftee": 18}})["caseload.cap_per_ftee"]
-    assert "cap_per_fte" in issue.expected and "newly_qualified_days" in issue.expected
-    assert issue.suggestion == "did you mean 'cap_per_fte'?"
+    issue = issues({"caseload": {"target_per_ft": 18}})["caseload.target_per_ft"]
+    assert "target_per_fte" in issue.expected and "newly_qualified_days" in issue.expected
+    assert issue.suggestion == "did you mean 'target_per_fte'?"
 
 
 def test_an_unknown_top_level_key_gets_a_suggestion():
@@ -221,11 +227,11 @@ def test_lookup_follows_the_distribution_the_data_names():
 
 def test_check_key_path_corrects_every_misspelt_part():
     """Two misspelt parts are both corrected in the suggested path."""
-    index, allowed, fixed = check_key_path(["caseloda", "cap_per_ftee"])
+    index, allowed, fixed = check_key_path(["caseloda", "target_per_ft"])
     assert index == 0
     assert "caseload" in allowed
-    assert fixed == "caseload.cap_per_fte"
-    assert check_key_path(["caseload", "cap_per_fte"]) is None
+    assert fixed == "caseload.target_per_fte"
+    assert check_key_path(["caseload", "target_per_fte"]) is None
     assert check_key_path(["demand", "case_types", "new_type", "share"]) is None
 
 

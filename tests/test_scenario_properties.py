@@ -42,6 +42,7 @@ CROSS_FIELD = {
     "initial.vacant_non_case_holding_posts",
     "initial.agency_covering_vacancies",
     "establishment.team_manager_posts",
+    "caseload.ceiling_per_fte",
     "inspection.outstanding_from",
     "inspection.good_from",
     "inspection.requires_improvement_from",
@@ -128,7 +129,7 @@ def test_the_generators_cover_the_schema():
     """The enumerations find the schema's numbers and distributions (so the properties
     below are not vacuous)."""
     assert len(LEAVES) > 50
-    assert "caseload.cap_per_fte" in {leaf.path for leaf in BOUNDED}
+    assert "caseload.target_per_fte" in {leaf.path for leaf in BOUNDED}
     assert "recruitment.campaign_days" in DISTRIBUTIONS
     assert len(POLICY_LEAVES) > 40
 

@@ -30,14 +30,16 @@ BIRMINGHAM = ROOT / "scenarios" / "birmingham_2015.yaml"
 # One post or one agency worker moves a rate by about 0.35 points in a council of 293
 # posts, and each employee's FTE is drawn (part time or not), which moves the in-post FTE
 # by about 2 FTE: "within rounding" is half a point for the rates and 0.3 for the caseload.
-RATE_TOLERANCE = 0.5
+# within the rounding of a post and the spread of the posts' part-time draws (a standard
+# deviation of about 0.35 points of the vacancy rate for England's 42 vacant posts)
+RATE_TOLERANCE = 1.0
 CASELOAD_TOLERANCE = 0.3
 
 
 def _starting_stocks(scenario, replication: int) -> dict[str, float]:
     """The DfE-style stocks of a built service on its start date (percent and cases/FTE)."""
     svc, _ = build(scenario, replication)
-    employed, agency, vacant = svc.staff.employed_fte, svc.staff.agency_fte, svc.staff.n_vacant
+    employed, agency, vacant = svc.staff.employed_fte, svc.staff.agency_fte, svc.staff.vacant_fte
     holders = [w for w in svc.caseload.holders.values() if w.cases]
     cases = sum(len(w.cases) for w in holders)
     return {
@@ -146,17 +148,19 @@ def test_england_starts_from_the_published_2025_stocks(replication: int) -> None
 
 
 def test_england_posts_hold_the_published_people() -> None:
-    """Posts = headcount in post + vacancies (a post is one person's job)."""
+    """Posts = FTE establishment (in-post + vacancy FTE) / FTE per person, and the vacant
+    posts hold the vacancy FTE (a post's FTE is worked by whoever fills it)."""
     scenario = load_scenario(ENGLAND)
     published = data.council_average(2025)
+    per_head = published["inpost_fte"] / published["inpost_headcount"]
     posts = (
         scenario.establishment.case_holding_posts + scenario.establishment.non_case_holding_posts
     )
-    assert posts == round(published["inpost_headcount"] + published["vacancy_fte"])
+    assert posts == round((published["inpost_fte"] + published["vacancy_fte"]) / per_head)
     vacancies = (
         scenario.initial.vacant_case_holding_posts + scenario.initial.vacant_non_case_holding_posts
     )
-    assert vacancies == round(published["vacancy_fte"])
+    assert vacancies == round(published["vacancy_fte"] / per_head)
     assert scenario.start_date.isoformat() == "2024-10-01"
 
 
@@ -174,12 +178,16 @@ def test_birmingham_starts_with_a_third_of_frontline_posts_vacant() -> None:
     assert covered / len(vacant) >= 0.9
 
 
-def test_birmingham_caseloads_are_far_above_the_national_average() -> None:
-    """About 20 cases per case holder at the start, against 15.2 nationally in 2025."""
+def test_birmingham_starts_at_its_earliest_published_caseload() -> None:
+    """Cases on the start date are sized from the record: Birmingham's earliest published
+    caseload (DfE 2017: 14.7 cases per case-holder FTE) on the start date's case holders."""
+    table = data.published_indicators()
+    row = table[(table.la_name == "Birmingham") & (table.time_period == 2017)].iloc[0]
     scenario = load_scenario(BIRMINGHAM)
-    caseload = _starting_stocks(scenario, 0)["caseload_fte"]
-    assert 19 <= caseload <= 21
-    assert caseload - data.national(2025).caseload_fte >= 3.5
+    for replication in range(3):
+        stocks = _starting_stocks(scenario, replication)
+        assert abs(stocks["caseload_fte"] - row.caseload_fte) <= 0.3, stocks
+        assert stocks["cases_waiting"] == 0
 
 
 def test_birmingham_other_posts_follow_its_2017_dfe_ratio() -> None:
@@ -189,11 +197,11 @@ def test_birmingham_other_posts_follow_its_2017_dfe_ratio() -> None:
     row = table[(table.la_name == "Birmingham") & (table.time_period == 2017)].iloc[0]
     assert (row.inpost_fte, row.case_holders_fte) == (647.1, 396.0)
     fte_per_head = row.inpost_fte / row.inpost_headcount
-    posts = row.inpost_headcount + row.vacancy_fte
-    v = row.vacancy_fte / posts
+    posts = (row.inpost_fte + row.vacancy_fte) / fte_per_head
+    v = row.vacancy_fte / (row.inpost_fte + row.vacancy_fte)
     c = row.vacancy_agency_cover_rate_fte / 100
     extra = row.agency_fte - row.agency_cover_fte
-    case_posts = (row.case_holders_fte - extra) / ((1 - v) * fte_per_head + v * c)
+    case_posts = (row.case_holders_fte - extra) / (fte_per_head * ((1 - v) + v * c))
     expected = 485 * (posts - case_posts) / case_posts
     scenario = load_scenario(BIRMINGHAM)
     assert abs(scenario.establishment.non_case_holding_posts - expected) <= 1

@@ -177,7 +177,8 @@ CHURN = {
     "recruitment": {"applicants_per_campaign": 0.5},
 }
 NOVICES = {"initial": {"newly_qualified_share": 1.0}, "horizon_years": 1}
-OVER_CAP = {"demand": {"arrivals_per_day": 4.5}}  # more work than the caps can hold
+# more work than the ceilings can hold
+OVER_CAP = {"demand": {"arrivals_per_day": 4.5}, "caseload": {"ceiling_per_fte": 22.0}}
 SLOPED_AGENCY_MARKET = {
     "effects": {"reputation_on_agency_availability": {"points": [[0.0, 0.3], [0.5, 1.0]]}},
     "initial": {"vacant_case_holding_posts": 8},
@@ -823,12 +824,13 @@ def test_reputation_effects_switched_off_are_exactly_one() -> None:
 
 
 def stable_agency_council(initial_reputation: float) -> Scenario:
-    """Five vacancies covered by agency workers who stay, nobody leaving or hired, and a
-    reputation that jumps to 0 at the first review (so the agency price multiplier is
+    """Five full-time vacancies covered by agency workers who stay, nobody leaving or hired,
+    and a reputation that jumps to 0 at the first review (so the agency price multiplier is
     reputation_on_agency_price(0) from then on)."""
     return scenario(
         {
             "horizon_years": 1,
+            "workforce": {"part_time_share": 0.0},
             "initial": {"vacant_case_holding_posts": 5, "agency_covering_vacancies": 5},
             "attrition": {"resignation_rate_per_year": 0.0, "retirement_rate_per_year": 0.0},
             "recruitment": {"applicants_per_campaign": 0.0},

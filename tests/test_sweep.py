@@ -20,7 +20,10 @@ WORKFORCE = ("vacancy_rate_fte", "agency_rate_fte", "turnover_rate_fte", "caselo
 
 def test_parse_vary_reads_yaml_values():
     """Values are YAML scalars; brackets and quotes keep commas inside one value."""
-    assert parse_vary("caseload.cap_per_fte=16,18.5,20") == ("caseload.cap_per_fte", [16, 18.5, 20])
+    assert parse_vary("caseload.target_per_fte=16,18.5,20") == (
+        "caseload.target_per_fte",
+        [16, 18.5, 20],
+    )
     assert parse_vary("agency.cover_vacancies=true,false")[1] == [True, False]
     assert parse_vary('name="a, b",c')[1] == ["a, b", "c"]
     assert parse_vary("x.points=[1, 2],[3, 4]")[1] == [[1, 2], [3, 4]]
@@ -28,7 +31,14 @@ def test_parse_vary_reads_yaml_values():
 
 @pytest.mark.parametrize(
     "text",
-    ["caseload.cap_per_fte", "caseload.cap_per_fte=", "=1,2", "caseload..cap=1", "a=1,,2", "a=1,1"],
+    [
+        "caseload.target_per_fte",
+        "caseload.target_per_fte=",
+        "=1,2",
+        "caseload..cap=1",
+        "a=1,,2",
+        "a=1,1",
+    ],
 )
 def test_parse_vary_refuses_malformed_text(text):
     """Malformed --vary text is a user error that shows the expected form."""
@@ -54,7 +64,7 @@ def test_sweep_writes_a_tidy_table_over_the_full_grid(tmp_path, capsys):
             "--vary",
             "costs.recruitment_gbp_per_campaign=1000,9000",
             "--vary",
-            "caseload.cap_per_fte=14,18",
+            "caseload.target_per_fte=14,18",
             "--replications",
             "3",
             "--jobs",
@@ -70,11 +80,11 @@ def test_sweep_writes_a_tidy_table_over_the_full_grid(tmp_path, capsys):
     table = pd.read_csv(out / "sweep.csv", dtype={"period": str})
     assert list(table.columns[:3]) == [
         "costs.recruitment_gbp_per_campaign",
-        "caseload.cap_per_fte",
+        "caseload.target_per_fte",
         "point",
     ]
     assert {"metric", "period", "mean", "ci_low", "ci_high", "replications"} <= set(table.columns)
-    points = table[["costs.recruitment_gbp_per_campaign", "caseload.cap_per_fte"]]
+    points = table[["costs.recruitment_gbp_per_campaign", "caseload.target_per_fte"]]
     assert sorted(set(map(tuple, points.to_numpy().tolist()))) == [
         (1000, 14),
         (1000, 18),
@@ -87,7 +97,7 @@ def test_sweep_writes_a_tidy_table_over_the_full_grid(tmp_path, capsys):
     assert manifest["replications"] == 3 and len(manifest["points"]) == 4
     assert not (out / ".partial").exists()
     loaded = SweepResults.load(out)
-    assert loaded.varied == ["costs.recruitment_gbp_per_campaign", "caseload.cap_per_fte"]
+    assert loaded.varied == ["costs.recruitment_gbp_per_campaign", "caseload.target_per_fte"]
 
 
 def test_grid_points_share_their_random_numbers(tmp_path):
@@ -113,9 +123,9 @@ def test_grid_points_share_their_random_numbers(tmp_path):
 @pytest.mark.parametrize(
     ("vary", "message"),
     [
-        ("caseload.cap_per_fte", "KEY.PATH=V1,V2"),
-        ("caseload.cap_per_ftee=16,18", "cap_per_fte"),
-        ("caseload.cap_per_fte=-5,18", "caseload.cap_per_fte"),
+        ("caseload.target_per_fte", "KEY.PATH=V1,V2"),
+        ("caseload.target_per_ft=16,18", "target_per_fte"),
+        ("caseload.target_per_fte=-5,18", "caseload.target_per_fte"),
     ],
 )
 def test_bad_vary_exits_2_without_traceback(tmp_path, capsys, vary, message):

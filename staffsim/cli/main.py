@@ -46,7 +46,7 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY.PATH=VALUE",
-        help="override a scenario field, e.g. --set caseload.cap_per_fte=18 "
+        help="override a scenario field, e.g. --set caseload.target_per_fte=18 "
         "(a YAML value; repeatable; checked like the file)",
     )
 

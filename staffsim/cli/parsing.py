@@ -52,7 +52,7 @@ def parse_vary(text: str, flag: str = "--vary") -> tuple[str, list[Any]]:
     """
     path, sep, values = text.partition("=")
     path = path.strip()
-    example = "expected KEY.PATH=V1,V2,... such as caseload.cap_per_fte=16,18,20"
+    example = "expected KEY.PATH=V1,V2,... such as caseload.target_per_fte=16,18,20"
     if not sep or not path or not values.strip():
         raise UserError(f"{flag} {text!r}: {example}")
     try:

@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         required=True,
         metavar="KEY.PATH=V1,V2,...",
-        help="a scenario field and the values to try, e.g. --vary caseload.cap_per_fte=16,18,20 "
+        help="a scenario field and the values to try, e.g. --vary caseload.target_per_fte=16,18,20 "
         "(YAML values; repeat for a grid)",
     )
     options.add_run_options(parser, default_out="runs/<scenario name>-sweep")

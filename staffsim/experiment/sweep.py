@@ -1,7 +1,7 @@
 """Parameter sweeps: a full grid of scenario values, run on common random numbers.
 
-``vary={"caseload.cap_per_fte": [16, 18, 20], "costs.retention_supplement_gbp_per_year":
-[0, 3000]}`` (on the command line, ``--vary caseload.cap_per_fte=16,18,20 --vary ...``) gives
+``vary={"caseload.target_per_fte": [16, 18, 20], "costs.retention_supplement_gbp_per_year":
+[0, 3000]}`` (on the command line, ``--vary caseload.target_per_fte=16,18,20 --vary ...``) gives
 the six scenarios of the grid (every combination, the first key path varying slowest).
 Every grid point runs the same ``(seed, replication)`` pairs, so differences between points
 are the parameters' effect, not noise that differs from point to point.

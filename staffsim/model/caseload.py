@@ -1,27 +1,37 @@
 """Cases and case holders: allocation, the waiting list, capacity and their running totals.
 
 Allocation rule: a case goes to the case holder whose caseload is lowest relative to their
-own cap; if that holder has no room for the case's weight, the case waits, first come first
-served, until room is made (a closure, a starter, a higher cap). Reallocated cases of a
-leaver that find no room go to the front of the queue.
+own target, above the target if need be: a target flexes, as services' do when they are
+short-staffed, and the pressure on the staff shows the shortage. Only a hard ceiling, if the
+scenario sets one, makes a case wait: when the least-loaded holder has no room under it, the
+case waits with the duty team, first come first served, until room is made (a closure, a
+starter, a higher ceiling). Reallocated cases of a leaver that find no room go to the front
+of the queue. Waiting cases are duty-held and never counted as allocated.
 
-Capacity: a holder's cap (caseload units) and direct-work hours follow the scenario in
-force and the defensive paperwork the spiral adds (:meth:`Caseload.set_extra_admin_share`).
+Capacity: a holder's target and ceiling (caseload units) and direct-work hours follow the
+scenario in force and the defensive paperwork the spiral adds
+(:meth:`Caseload.set_extra_admin_share`).
+
+Pathways (:mod:`staffsim.model.pathways`) move allocated cases between workers by design
+through :meth:`Caseload.transfer`.
 
 Every count and integral here changes in one method each: a case opens in
 :meth:`Caseload.place_new`, is first allocated in ``_first_allocated``, leaves a worker in
-``_release`` and closes in ``_on_close`` or ``_on_step_down``.
+``_release``, changes worker in ``_assign`` after the first, and closes in ``_on_close``
+or ``_on_step_down``.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 from collections import deque
 
 from staffsim.model.calendar import WEEKS_PER_YEAR
 from staffsim.model.context import Context
 from staffsim.model.engine import ScheduledCall, clock, payload
 from staffsim.model.entities import Case, Worker
+from staffsim.model.pathways import CasePathways
 
 __all__ = ["Caseload"]
 
@@ -61,14 +71,24 @@ class Caseload:
         self.n_waited = 0
         self.wait_days_total = 0.0
         self.n_sw_changes = 0
+        """Changes of social worker: reallocations after a worker left and planned moves."""
+        self.n_moved = 0
+        """Planned moves between teams (:mod:`staffsim.model.pathways`), among the changes."""
         self.closed_recent: list[Case] = []
         """Cases closed since the observer last pruned the list (for continuity)."""
+        self.pathways = CasePathways(ctx, self.transfer)
 
     # ------------------------------------------------------------------------- integrals
     @property
     def case_days(self) -> float:
         """Integral of open cases over time from the start to now (case-days)."""
         return self._open_time_sum + self.open_cases * self.env.now
+
+    @property
+    def unplanned_changes(self) -> int:
+        """Changes of social worker forced by a worker leaving (every change but the
+        planned moves between teams)."""
+        return self.n_sw_changes - self.n_moved
 
     @property
     def waiting_case_days(self) -> float:
@@ -92,16 +112,21 @@ class Caseload:
         )
         return max(hours, 0.01 * contracted)
 
-    def cap_units(self, worker: Worker, now: float) -> float:
-        """Caseload units ``worker`` may hold now."""
+    def target_units(self, worker: Worker, now: float) -> tuple[float, float]:
+        """(target, ceiling) of ``worker`` now, in caseload units; the ceiling is infinite
+        when the scenario sets none."""
         p = self.ctx.in_force
         cl = p.caseload
-        cap = cl.cap_per_fte * worker.fte
+        scale = worker.fte
         if worker.nq_until > now:
-            cap *= cl.newly_qualified_cap_fraction
+            scale *= cl.newly_qualified_cap_fraction
         if worker.ramp_until > now:
-            cap *= p.recruitment.ramp_up_cap_fraction
-        return cap
+            scale *= p.recruitment.ramp_up_cap_fraction
+        ceiling = math.inf if cl.ceiling_per_fte is None else cl.ceiling_per_fte * scale
+        return cl.target_per_fte * scale, ceiling
+
+    def _set_targets(self, worker: Worker, now: float) -> None:
+        worker.target, worker.ceiling = self.target_units(worker, now)
 
     def service_pressure(self) -> float:
         """Direct-work hours the allocated cases need over the hours case holders have."""
@@ -116,7 +141,8 @@ class Caseload:
         return self.service_pressure()
 
     def set_extra_admin_share(self, extra: float, now: float) -> None:
-        """Set the defensive paperwork's share of contracted time; every cap follows."""
+        """Set the defensive paperwork's share of contracted time; every holder's hours
+        follow."""
         self.extra_admin_share = extra
         self.refresh_all_holders(now)
 
@@ -124,8 +150,8 @@ class Caseload:
     def _push(self, worker: Worker) -> None:
         self._seq += 1
         worker.heap_seq = self._seq
-        if worker.cap > 0:
-            heapq.heappush(self._heap, (worker.load / worker.cap, self._seq, worker))
+        if worker.target > 0:
+            heapq.heappush(self._heap, (worker.load / worker.target, self._seq, worker))
         if len(self._heap) > 4 * len(self.holders) + 256:
             self._rebuild_heap()
 
@@ -134,34 +160,73 @@ class Caseload:
         for worker in self.holders.values():
             self._seq += 1
             worker.heap_seq = self._seq
-            if worker.cap > 0:
-                entries.append((worker.load / worker.cap, self._seq, worker))
+            if worker.target > 0:
+                entries.append((worker.load / worker.target, self._seq, worker))
         heapq.heapify(entries)
         self._heap = entries
 
-    def allocate(self, case: Case, now: float) -> bool:
-        """Give ``case`` to the least-loaded case holder if it fits under their cap."""
+    def _least_loaded(self) -> Worker | None:
+        """The holder lowest relative to their target (stale heap entries dropped)."""
         heap = self._heap
         while heap:
-            _, seq, worker = heap[0]
-            if worker.heap_seq != seq:
+            worker = heap[0][2]
+            if worker.heap_seq != heap[0][1]:
                 heapq.heappop(heap)
                 continue
-            load = worker.load + case.weight
-            if load > worker.cap + 1e-9:
-                return False
-            worker.cases[case] = None
-            worker.load = load
-            hours = case.hours
-            worker.need_hours += hours
-            self.total_need_hours += hours
-            case.worker = worker
-            case.alloc_days.append(now)
-            seq = self._seq = self._seq + 1
-            worker.heap_seq = seq
-            heapq.heapreplace(heap, (load / worker.cap, seq, worker))
-            return True
-        return False
+            return worker
+        return None
+
+    def _assign(self, case: Case, worker: Worker, load: float, now: float) -> None:
+        """Put ``case`` on ``worker``'s caseload, whose load becomes ``load``."""
+        worker.cases[case] = None
+        worker.load = load
+        hours = case.hours
+        worker.need_hours += hours
+        self.total_need_hours += hours
+        case.worker = worker
+        case.alloc_days.append(now)
+
+    def allocate(self, case: Case, now: float) -> bool:
+        """Give ``case`` to the least-loaded case holder, unless it would take them over
+        their ceiling."""
+        worker = self._least_loaded()
+        if worker is None:
+            return False
+        load = worker.load + case.weight
+        if load > worker.ceiling + 1e-9:
+            return False
+        self._assign(case, worker, load, now)
+        seq = self._seq = self._seq + 1
+        worker.heap_seq = seq
+        heapq.heapreplace(self._heap, (load / worker.target, seq, worker))
+        return True
+
+    def transfer(self, case: Case, now: float) -> bool:
+        """Move an allocated ``case`` to the least-loaded other holder with room under their
+        ceiling (a change of social worker); ``False``, and the case stays, if none has."""
+        current = case.worker
+        if current is None:
+            return False
+        target = self._least_loaded()
+        if target is current:
+            # look past the current worker to the next least-loaded
+            entry = heapq.heappop(self._heap)
+            target = self._least_loaded()
+            heapq.heappush(self._heap, entry)
+        if target is None:
+            return False
+        load = target.load + case.weight
+        if load > target.ceiling + 1e-9:
+            return False
+        self._release(case)
+        self._assign(case, target, load, now)
+        self.n_sw_changes += 1
+        self.n_moved += 1
+        self._push(current)
+        self._push(target)
+        if self.waiting:
+            self.drain(now)
+        return True
 
     def _release(self, case: Case) -> Worker:
         """Take ``case`` off its worker's caseload; returns the worker."""
@@ -231,6 +296,7 @@ class Caseload:
             self.n_waited += 1
             self.wait_days_total += waited
         ScheduledCall(self.env, case.duration, self._on_close, case)
+        self.pathways.start(case, now)
 
     def _on_close(self, event: ScheduledCall) -> None:
         case: Case = payload(event)
@@ -277,7 +343,7 @@ class Caseload:
     # ---------------------------------------------------------------------- case holders
     def add_holder(self, worker: Worker, now: float) -> None:
         """Make ``worker`` available to hold cases and allocate waiting cases to them."""
-        worker.cap = self.cap_units(worker, now)
+        self._set_targets(worker, now)
         worker.avail_hours = self.available_hours(worker)
         self.total_avail_hours += worker.avail_hours
         self.holders[worker.id] = worker
@@ -307,13 +373,14 @@ class Caseload:
             self.waiting.extendleft(reversed(requeue))
 
     def refresh_holder(self, worker: Worker, now: float) -> None:
-        """Recompute a holder's cap and capacity (ramp-up or ASYE ended, policy changed)."""
+        """Recompute a holder's target, ceiling and capacity (ramp-up or ASYE ended, policy
+        changed)."""
         if not worker.active or worker.id not in self.holders:
             return
         self.total_avail_hours -= worker.avail_hours
         worker.avail_hours = self.available_hours(worker)
         self.total_avail_hours += worker.avail_hours
-        worker.cap = self.cap_units(worker, now)
+        self._set_targets(worker, now)
         self._push(worker)
         if self.waiting:
             self.drain(now)
@@ -323,11 +390,12 @@ class Caseload:
         self.refresh_holder(payload(event), self.env.now)
 
     def refresh_all_holders(self, now: float) -> None:
-        """Recompute every holder's cap and capacity, then allocate what now fits."""
+        """Recompute every holder's target, ceiling and capacity, then allocate what now
+        fits."""
         total = 0.0
         for worker in self.holders.values():
             worker.avail_hours = self.available_hours(worker)
-            worker.cap = self.cap_units(worker, now)
+            self._set_targets(worker, now)
             total += worker.avail_hours
         self.total_avail_hours = total
         self._rebuild_heap()

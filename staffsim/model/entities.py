@@ -13,12 +13,14 @@ NON_CASE_HOLDING = "non_case_holding"
 
 
 class Post:
-    """A funded FTE: filled by an employee, or vacant and perhaps covered by an agency worker."""
+    """A funded post of ``fte`` full-time equivalents: filled by an employee, or vacant and
+    perhaps covered by an agency worker; whoever fills it works its FTE."""
 
     __slots__ = (
         "agency",
         "campaign_open",
         "employee",
+        "fte",
         "id",
         "offer_accepted",
         "pending_starter",
@@ -29,10 +31,11 @@ class Post:
         "vacant_since",
     )
 
-    def __init__(self, post_id: int, role: str, team: int) -> None:
+    def __init__(self, post_id: int, role: str, team: int, fte: float = 1.0) -> None:
         self.id = post_id
         self.role = role
         self.team = team
+        self.fte = fte
         self.employee: Worker | None = None
         self.agency: Worker | None = None
         self.vacant_since: float | None = 0.0
@@ -46,15 +49,15 @@ class Post:
 class Worker:
     """An employee or agency worker; case holders carry caseload and capacity bookkeeping.
 
-    ``load`` is in caseload units, ``cap`` in caseload units, ``need_hours`` and
+    ``load``, ``target`` and ``ceiling`` are in caseload units, ``need_hours`` and
     ``avail_hours`` in direct-work hours a week; times are day offsets.
     """
 
     __slots__ = (
         "active",
         "avail_hours",
-        "cap",
         "cases",
+        "ceiling",
         "clock_hazard",
         "clock_last",
         "clock_remaining",
@@ -72,6 +75,7 @@ class Worker:
         "post",
         "ramp_until",
         "start_day",
+        "target",
         "tenure_at_start_days",
     )
 
@@ -97,7 +101,8 @@ class Worker:
         # a dict, not a set: its insertion order keeps reallocation deterministic
         self.cases: dict[Case, None] = {}
         self.load = 0.0
-        self.cap = 0.0
+        self.target = 0.0
+        self.ceiling = 0.0
         self.need_hours = 0.0
         self.avail_hours = 0.0
         self.active = True

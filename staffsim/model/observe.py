@@ -9,7 +9,14 @@ turnover = leavers FTE in the year / FTE in post on 30 September; agency rate = 
 (agency + employed FTE); vacancy rate = vacant FTE / (vacant + employed FTE), a vacancy being
 a funded post with no employee, covered by an agency worker or not; caseload = cases held /
 FTE of case holders. Our choice where DfE is silent: agency workers holding cases count
-among the case holders, and a post counts as one FTE whoever fills it.
+among the case holders. A post has an FTE whoever fills it, so vacancy FTE plus in-post FTE
+is the FTE establishment. Cases waiting for a social worker are held by the duty team and
+never counted as held (``cases``) or allocated.
+
+Continuity as DfE counts it (``cla_3plus_sw_pct``): children looked after on 31 March with
+three or more social workers in the year to that date, reported in the census row whose
+year contains that 31 March, and empty where that year began before the start date (the
+workers a case had before the run are not known).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import math
 from staffsim.model.calendar import DAYS_PER_YEAR
 from staffsim.model.caseload import Caseload
 from staffsim.model.context import Context
+from staffsim.model.entities import Case
 from staffsim.model.interfaces import SpiralLoops
 from staffsim.model.staff import Staff
 from staffsim.registry import ANNUAL, COUNT, MONTHLY, Row, names
@@ -51,6 +59,7 @@ class Observer:
         self._last_year = dict(self._last_month)
         self._month_start = 0.0
         self._year_start = 0.0
+        self._cla_3plus: dict[int, float] = {}  # by the year of its 31 March
 
     def _cumulative(self) -> dict[str, float]:
         cases, staff = self.caseload, self.staff
@@ -63,6 +72,7 @@ class Observer:
             cases_waited=cases.n_waited,
             wait_days_total=cases.wait_days_total,
             sw_changes=cases.n_sw_changes,
+            cases_moved=cases.n_moved,
             vacant_post_days=staff.vacant_post_days,
             uncovered_post_days=staff.uncovered_post_days,
             employed_fte_days=staff.employed_fte_days,
@@ -92,9 +102,12 @@ class Observer:
         case_posts = sum(1 for p in staff.posts if p.role == "case_holding")
         holders_fte = 0.0
         cases_held = 0
+        over_target = 0
         per_fte = []
         for w in cases.holders.values():
             n = len(w.cases)
+            if w.load > w.target + 1e-9:
+                over_target += 1
             if n:
                 holders_fte += w.fte
                 cases_held += n
@@ -106,7 +119,7 @@ class Observer:
             else 0.0
         )
         agency_cover = sum(w.fte for w in staff.agency.values() if w.post is not None)
-        vacancies = staff.n_vacant
+        vacancies = staff.vacant_fte
         employed = staff.employed_fte
         agency = staff.agency_fte
         return {
@@ -132,6 +145,7 @@ class Observer:
             "cases_waiting": cases.n_waiting,
             "caseload_mean": mean,
             "caseload_sd": spread,
+            "holders_over_target_pct": _pct(over_target, len(cases.holders)),
             "pressure": cases.service_pressure(),
             "admin_share": cases.admin_share(),
         }
@@ -167,6 +181,8 @@ class Observer:
         """Append the row of the month ending ``month_end``."""
         ctx = self.ctx
         now = ctx.env.now
+        if (month_end.month, month_end.day) == (3, 31):
+            self._cla_3plus[month_end.year] = self._cla_3plus_pct(now)
         cum = self._cumulative()
         flows = {k: cum[k] - self._last_month[k] for k in cum}
         days = now - self._month_start
@@ -220,7 +236,7 @@ class Observer:
             "agency_rate_fte": _pct(agency, agency + inpost),
             "agency_cover_fte": cover,
             "agency_cover_rate_fte": _pct(cover, agency),
-            "vacancy_fte": float(vac),
+            "vacancy_fte": vac,
             "vacancy_rate_fte": _pct(vac, vac + inpost),
             "vacancy_agency_cover_rate_fte": _pct(cover, vac),
             "case_holders_fte": s["case_holders_fte"],
@@ -228,6 +244,7 @@ class Observer:
             "caseload_fte": s["caseload_mean"],
             "absence_rate_fte": 100.0 * self.ctx.in_force.capacity.absence_rate,
             "children_3plus_sw_pct": self._children_3plus_pct(now),
+            "cla_3plus_sw_pct": self._cla_3plus.pop(census.year, math.nan),
             "cases_unallocated": s["cases_waiting"],
             "wait_days_mean": flows["wait_days_total"] / flows["cases_first_allocated"]
             if flows["cases_first_allocated"]
@@ -235,6 +252,7 @@ class Observer:
             "cases_arrived": flows["cases_arrived"],
             "cases_stepped_down": flows["cases_stepped_down"],
             "sw_changes": flows["sw_changes"],
+            "cases_moved": flows["cases_moved"],
             "pressure": s["pressure"],
         }
         row.update(self.spiral.snapshot_row(flows))
@@ -242,6 +260,34 @@ class Observer:
         self.annual.append(_registered(row, self._annual_names))
         self._last_year = cum
         self._year_start = now
+
+    def _open_cases(self) -> list[Case]:
+        cases = self.caseload
+        open_cases = [c for w in cases.holders.values() for c in w.cases]
+        open_cases.extend(c for c in cases.waiting if not c.closed)
+        return open_cases
+
+    def _cla_3plus_pct(self, now: float) -> float:
+        """Share (%) of looked-after cases open at ``now`` (the end of 31 March) with three
+        or more social workers in the year to that date; NaN if that year began before the
+        start date, or no case type is looked after."""
+        start = now - DAYS_PER_YEAR
+        if start < 0:
+            return math.nan
+        kinds = {
+            k for k, t in enumerate(self.ctx.in_force.demand.case_types.values()) if t.looked_after
+        }
+        if not kinds:
+            return math.nan
+        children = 0
+        three_plus = 0
+        for case in self._open_cases():
+            if case.kind not in kinds:
+                continue
+            children += 1
+            if _workers_since(case, start) >= 3:
+                three_plus += 1
+        return _pct(three_plus, children) if children else math.nan
 
     def _children_3plus_pct(self, now: float) -> float:
         """Share (%) of children with a case open in the 12 months to ``now`` who had three
@@ -255,26 +301,27 @@ class Observer:
         closed = cases.closed_since(start)
         children = 0
         three_plus = 0
-        open_cases = [c for w in cases.holders.values() for c in w.cases]
-        open_cases.extend(c for c in cases.waiting if not c.closed)
-        for case in (*closed, *open_cases):
-            days = case.alloc_days
-            if not days:
-                continue
-            inside = 0
-            before = False
-            for d in days:
-                if d >= start:
-                    inside += 1
-                else:
-                    before = True
-            workers = inside + (1 if before else 0)
+        for case in (*closed, *self._open_cases()):
+            workers = _workers_since(case, start)
             if workers == 0:
                 continue
             children += 1
             if workers >= 3:
                 three_plus += 1
         return _pct(three_plus, children)
+
+
+def _workers_since(case: Case, start: float) -> int:
+    """Social workers ``case`` had from day ``start`` on: each allocation since, and the
+    worker it had on that day, if any allocation came before."""
+    inside = 0
+    before = False
+    for day in case.alloc_days:
+        if day >= start:
+            inside += 1
+        else:
+            before = True
+    return inside + (1 if before else 0)
 
 
 def _registered(values: Row, names: tuple[str, ...]) -> Row:

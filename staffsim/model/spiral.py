@@ -95,7 +95,7 @@ class Spiral:
         self._update_supervision()
         self.quality = self._quality_target()
         self.quality_history.append((0.0, self.quality))
-        self.changes_at_review = self.caseload.n_sw_changes
+        self.changes_at_review = self.caseload.unplanned_changes
         self.incident_clock = self.rng_clock()
         self._schedule_incidents(0.0, next_review)
         self.ctx.env.process(self._inspections())
@@ -175,7 +175,7 @@ class Spiral:
         self._update_defensive(now)
         self.reactions.refresh_agency_price(now)
         self.last_review = now
-        self.changes_at_review = self.caseload.n_sw_changes
+        self.changes_at_review = self.caseload.unplanned_changes
         self._schedule_incidents(now, next_review)
 
     def _update_culture(self, now: float) -> None:
@@ -228,7 +228,9 @@ class Spiral:
         novice_share = novice / fte if fte else 0.0
         open_cases = caseload.open_cases
         if dt and open_cases:
-            changes = caseload.n_sw_changes - self.changes_at_review
+            # planned moves between teams, with their handover, are not the instability the
+            # continuity curve is about: only changes forced by a worker leaving count
+            changes = caseload.unplanned_changes - self.changes_at_review
             changes_per_case_year = changes / open_cases * DAYS_PER_YEAR / dt
         else:
             changes_per_case_year = self._reference_changes()

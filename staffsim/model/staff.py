@@ -3,7 +3,13 @@
 :class:`Staff` keeps the posts, the employees and agency workers, the post counts (posts,
 vacant, uncovered) and FTE totals, and their integrals over time, and offers the four
 workforce changes every process uses: an employee starts or leaves, an agency worker starts
-or goes. Each count changes in one place: a post's contribution to the vacancy counts in
+or goes.
+
+Posts are in FTE: a post's FTE is drawn when it is created (part time in the workforce's
+share) and whoever fills it, employee or agency cover, works that FTE, so vacancy FTE plus
+in-post FTE is always the FTE establishment, the identity DfE's vacancy rate assumes.
+
+Each count changes in one place: a post's contribution to the vacancy counts in
 ``_count_post``, the integrals in :meth:`Staff.touch` before any count changes. What happens
 next (an attrition clock, a campaign, a search) is up to the
 :class:`~staffsim.model.interfaces.WorkforceReactions` given at construction.
@@ -37,8 +43,12 @@ class Staff:
         """Price paid for agency time over the scenario's day rate."""
         # counts kept current on every change
         self.n_posts = 0
+        self.establishment_fte = 0.0
+        """FTE of every post, filled or not."""
         self.n_vacant = 0
         """Posts with no employee (covered by an agency worker or not)."""
+        self.vacant_fte = 0.0
+        """FTE of the posts with no employee."""
         self.n_uncovered = 0
         """Posts with neither an employee nor an agency worker."""
         self.employed_fte = 0.0
@@ -73,13 +83,16 @@ class Staff:
     def _count_post(self, post: Post, sign: int) -> None:
         """Add (+1) or remove (-1) ``post``'s contribution to the post counts."""
         self.n_posts += sign
+        self.establishment_fte += sign * post.fte
         if post.employee is None:
             self.n_vacant += sign
+            self.vacant_fte += sign * post.fte
             if post.agency is None:
                 self.n_uncovered += sign
 
     def add_posts(self, role: str, count: int) -> list[Post]:
-        """Add ``count`` vacant posts of ``role`` (numbered after the existing ones)."""
+        """Add ``count`` vacant posts of ``role`` (numbered after the existing ones), each of
+        an FTE drawn as :meth:`draw_fte` says."""
         n_teams = self.ctx.in_force.establishment.teams
         same_role = sum(1 for post in self.posts if post.role == role)
         self.touch(self.ctx.env.now)
@@ -91,7 +104,7 @@ class Staff:
             else:
                 # the first non-case-holding posts are the team managers'
                 team = index if index < n_teams else -1
-            post = Post(len(self.posts), role, team=team)
+            post = Post(len(self.posts), role, team=team, fte=self.draw_fte())
             self.posts.append(post)
             self._count_post(post, +1)
             new.append(post)
@@ -130,7 +143,7 @@ class Staff:
         return self._next_worker_id
 
     def draw_fte(self) -> float:
-        """An employee's FTE: part time with the scenario's probability."""
+        """A new post's FTE: part time with the scenario's probability."""
         wf = self.ctx.in_force.workforce
         return wf.part_time_fte if self._fte_draws() < wf.part_time_share else 1.0
 
@@ -158,7 +171,7 @@ class Staff:
             is_agency=False,
             holds_cases=post.role == CASE_HOLDING,
             post=post,
-            fte=self.draw_fte(),
+            fte=post.fte,
             start_day=now,
             experience_start_days=experience,
             tenure_at_start_days=tenure_at_start_days,
@@ -230,7 +243,7 @@ class Staff:
             is_agency=True,
             holds_cases=holds,
             post=post,
-            fte=1.0,
+            fte=1.0 if post is None else post.fte,
             start_day=now,
             experience_start_days=ctx.draw("workforce.experience"),
         )

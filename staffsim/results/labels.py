@@ -129,7 +129,9 @@ LEVER_LABELS: dict[str, Label] = {
     entry.name: entry
     for entry in (
         Label("capacity.admin_share", "Share of time on recording and admin", "fraction"),
-        Label("caseload.cap_per_fte", "Caseload cap", "rate", "weighted cases per FTE"),
+        Label("caseload.target_per_fte", "Caseload target", "rate", "weighted cases per FTE"),
+        Label("caseload.ceiling_per_fte", "Caseload ceiling", "rate", "weighted cases per FTE"),
+        Label("pathways.transfer_rate_per_year", "Transfers between teams", "rate", "a year"),
         Label("establishment.case_holding_posts", "Case-holding posts", "count", "posts"),
         Label("culture.just_culture", "Just culture", "ratio", "index, 0 to 1"),
         Label("culture.target", "Just culture target", "ratio", "index, 0 to 1"),

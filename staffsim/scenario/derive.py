@@ -8,7 +8,8 @@ days, rates fractions (DfE's percentages divided by 100).
 
 The steps (method in the script's docstring):
 
-* posts: a post is one person's job, so posts = headcount in post + vacancy FTE, and the
+* posts: a post has an FTE (part time in the workforce's share), so the FTE establishment
+  is in-post FTE + vacancy FTE, posts = establishment / mean FTE per post, and the
   part-time share follows from the published FTE per head;
 * the case-holding split: the case-holding posts whose employees, agency cover and extra
   agency workers give the published case-holder FTE;
@@ -75,11 +76,11 @@ STEP_DOWN_AFTER_DAYS = 90.0  # a new case unallocated for three months is steppe
 
 ENGLAND_2025_BEHAVIOUR: Mapping[str, float] = MappingProxyType(
     {
-        "attrition.resignation_rate_per_year": 0.1119,
-        "initial.tenure_days.mean_days": 3382.0,
-        "initial.tenure_days.sd_days": 3474.0,
-        "recruitment.applicants_per_campaign": 0.4453,
-        "agency.availability": 0.3245,
+        "attrition.resignation_rate_per_year": 0.1118,
+        "initial.tenure_days.mean_days": 3383.0,
+        "initial.tenure_days.sd_days": 3476.0,
+        "recruitment.applicants_per_campaign": 0.4171,
+        "agency.availability": 0.3182,
     }
 )
 """Behaviour the England 2025 derivation solves from the national flows (turnover, time to
@@ -103,11 +104,12 @@ def case_holding_posts(
 ) -> float:
     """Case-holding posts C (unrounded) whose holders give the published case-holder FTE.
 
-    Agency workers holding cases count among the case holders (``staffsim/model/observe.py``)
-    and a share v of every post is vacant, a share c of vacancies covered, for either role,
-    so case holders = C (1 - v) f + C v c + extra agency FTE, solved for C.
+    Agency workers holding cases count among the case holders (``staffsim/model/observe.py``),
+    a post of mean FTE f is filled at its FTE by an employee or agency cover, and a share v
+    of every post is vacant, a share c of vacancies covered, for either role, so
+    case holders = C f (1 - v) + C f v c + extra agency FTE, solved for C.
     """
-    per_post = (1 - vacant_share) * fte_per_head + vacant_share * covered_share_of_vacancies
+    per_post = fte_per_head * ((1 - vacant_share) + vacant_share * covered_share_of_vacancies)
     return (case_holders_fte - extra_agency_fte) / per_post
 
 
@@ -124,14 +126,13 @@ def initial_vacancy_split(
     DfE does not publish vacancies by role. The model puts the agency workers of the
     initial state into case-holding vacancies first, so the split is the one with which the
     initial case holders (employees in case-holding posts, agency workers in case-holding
-    vacancies and the extra agency workers) have the published case-holder FTE:
-    (C - k) f + min(k, a) + e = case holders, solved for k and kept within the posts.
+    vacancies at the posts' FTE, and the extra agency workers, full time) have the published
+    case-holder FTE: (C - k) f + min(k, a) f + e = case holders, solved for k (with k > a:
+    k = C + a - (holders - e) / f) and kept within the posts. With k <= a every vacancy is
+    covered and the case holders do not depend on k, so k = a.
     """
-    # with k > covered: (C - k) f + covered + extra = holders
-    k = (case_posts * fte_per_head + covered + extra - case_holders_fte) / fte_per_head
-    if k < covered and fte_per_head < 1:
-        # all case-holding vacancies covered: (C - k) f + k + extra = holders
-        k = (case_holders_fte - case_posts * fte_per_head - extra) / (1 - fte_per_head)
+    k = case_posts + covered - (case_holders_fte - extra) / fte_per_head
+    k = max(k, covered)
     k = int(min(max(round(k), 0), vacancies, case_posts))
     other = vacancies - k
     return k, other

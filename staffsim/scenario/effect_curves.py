@@ -156,11 +156,12 @@ EFFECT_CURVES: tuple[EffectCurve, ...] = (
         "continuity_on_quality",
         points=((0.0, 1.03), (0.3, 1.0), (1.0, 0.88), (2.0, 0.75)),
         source=(
-            "Assumption: every change of social worker breaks a relationship (27% of children "
-            "looked after had 3+ social workers in 2024, DfE)."
+            "Assumption: every unplanned change of social worker breaks a relationship (27% of "
+            "children looked after had 3+ social workers in 2024, DfE)."
         ),
         description=(
-            "Changes of social worker per open case per year -> multiplier on the quality index."
+            "Unplanned changes of social worker (the worker left) per open case per year -> "
+            "multiplier on the quality index; planned moves between teams do not count."
         ),
     ),
     EffectCurve(

@@ -85,7 +85,7 @@ def format_value(value: Any, limit: int = 100) -> str:
 
 
 def did_you_mean(word: Any, candidates: Iterable[str]) -> str | None:
-    """``"did you mean 'cap_per_fte'?"`` for the closest candidates, or None."""
+    """``"did you mean 'target_per_fte'?"`` for the closest candidates, or None."""
     matches = difflib.get_close_matches(str(word), list(candidates), n=3, cutoff=0.6)
     if not matches:
         return None

@@ -47,8 +47,6 @@ OFSTED_FILE = data.OFSTED_FILE
 ENGLAND = "England derivation"
 """Marks a value taken from the England derivation (scripts/derive_england_2025.py)."""
 WIDTH = 100
-CAP_HEADROOM = 1.15
-"""The cap is at least this multiple of the council's own mean caseload (in case units)."""
 
 
 @dataclass
@@ -231,13 +229,16 @@ def council_scenario(query: str, year: int, horizon_years: float = 5.0) -> Counc
         part_time_fte = round(per_head, 4)
     share = min(max(round(derive.part_time_share(per_head, part_time_fte), 4), 0.0), 1.0)
 
+    # a post has an FTE that whoever fills it works (part time in the part-time share), so
+    # filled posts are the people in post and vacant posts the vacancy FTE / FTE per post
     filled = _half_up(heads)
-    vacancies = _half_up(vac)
+    vacancies = _half_up(vac / per_head) if per_head > 0 else 0
     posts = filled + vacancies
-    agency_workers = _half_up(agency)
-    covering = min(_half_up(cover), vacancies, agency_workers)
-    extra = agency_workers - covering
-    if covering < _half_up(cover):
+    wanted_cover = _half_up(cover / per_head) if per_head > 0 else 0
+    covering = min(wanted_cover, vacancies)
+    # extra agency workers are full time: the agency FTE the covering workers leave
+    extra = max(_half_up(agency - covering * per_head), 0)
+    if covering < wanted_cover:
         notes.append(
             f"agency_cover_fte {_num(cover)} exceeds the {vacancies} vacancies: {covering} "
             f"agency workers cover vacancies and {extra} cover absence or extra capacity"
@@ -257,7 +258,7 @@ def council_scenario(query: str, year: int, horizon_years: float = 5.0) -> Counc
     refit = ""
 
     def holders_at(c: int, k: int) -> float:  # case-holder FTE at the start, expected
-        return (c - k) * per_head + min(k, covering) + extra
+        return (c - k) * per_head + min(k, covering) * per_head + extra
 
     if abs(holders_at(case_posts, case_vacant) - holders) > max(per_head, 1.0):
         # The row does not fit the England split (e.g. more agency workers covering
@@ -292,10 +293,7 @@ def council_scenario(query: str, year: int, horizon_years: float = 5.0) -> Counc
     arrivals = derive.arrivals_per_day(cases, mean_duration)
     highest, highest_name = _highest_caseload(ret.year)
     caseload = cases / holders if holders else 0.0
-    # headroom over the council's own mean: part-time draws and the mix of case weights
-    # leave some holders fuller than the mean, and a hard cap would queue their cases
-    top = max(highest, CAP_HEADROOM * caseload)
-    cap = math.ceil(top * weight * 10) / 10
+    target = round(highest * weight, 1)
 
     judged = councils.latest_judgement(ret, start)
     rating: Rating = as_rating(judged.rating) if judged else "good"
@@ -339,17 +337,17 @@ def council_scenario(query: str, year: int, horizon_years: float = 5.0) -> Counc
 
     out.section("establishment")
     out.comment(
-        f"posts = inpost_headcount + vacancy_fte = {filled} + {vacancies} = {posts} (a post "
-        f"is one person's job; DfE vacancy_fte {_num(vac)} rounded); "
-        + src("inpost_headcount", "vacancy_fte"),
+        f"posts = inpost_headcount + vacancy_fte / FTE per post = {filled} + {vacancies} = "
+        f"{posts} (a post's FTE is worked by whoever fills it; DfE vacancy_fte {_num(vac)} / "
+        f"{per_head:.3f}); " + src("inpost_headcount", "vacancy_fte"),
         2,
     )
     out.value(
         "case_holding_posts",
         case_posts,
-        "derived: (case_holders_fte - extra agency) / ((1 - v) f + v c) = "
-        f"({_num(holders)} - {extra}) / ((1 - {vacant_share:.3f}) x {per_head:.3f} + "
-        f"{vacant_share:.3f} x {covered_share:.3f}) = {case_posts_exact:.1f}{refit}; "
+        "derived: (case_holders_fte - extra agency) / (f ((1 - v) + v c)) = "
+        f"({_num(holders)} - {extra}) / ({per_head:.3f} x ((1 - {vacant_share:.3f}) + "
+        f"{vacant_share:.3f} x {covered_share:.3f})) = {case_posts_exact:.1f}{refit}; "
         + src("case_holders_fte"),
     )
     out.value(
@@ -431,12 +429,12 @@ def council_scenario(query: str, year: int, horizon_years: float = 5.0) -> Counc
 
     out.section("caseload")
     out.value(
-        "cap_per_fte",
-        cap,
-        f"derived: the highest council caseload in {ret.year} ({_num(highest)}, "
-        f"{highest_name}), or {CAP_HEADROOM:g} x {ret.name}'s {_num(caseload)} if higher, x "
-        f"mean open-case weight {weight:.3f}, so that every case held on the census day is "
-        "allocated; caseload " + src("caseload_fte"),
+        "target_per_fte",
+        target,
+        f"derived (as England): the highest council caseload in {ret.year} "
+        f"({_num(highest)}, {highest_name}) x mean open-case weight {weight:.3f}; the target "
+        f"flexes (no ceiling), so every case is allocated; {ret.name}'s caseload "
+        f"{_num(caseload)} " + src("caseload_fte"),
     )
 
     out.section("capacity")
@@ -516,8 +514,8 @@ def council_scenario(query: str, year: int, horizon_years: float = 5.0) -> Counc
     out.value(
         "extra_workers",
         extra,
-        f"derived: agency workers not covering a vacancy = {agency_workers} - {covering} "
-        "(all in post at the start): " + src("agency_fte"),
+        f"derived: agency FTE not covering a vacancy = {_num(agency)} - {covering} x "
+        f"{per_head:.3f}, full time (all in post at the start): " + src("agency_fte"),
     )
 
     out.section("inspection")

@@ -104,8 +104,42 @@ MIGRATIONS = Migrations(
 )
 """The registry this staffsim uses; steps are registered below as the format changes."""
 
-# Steps from old versions are registered here, oldest first (none yet: version 1 is the
-# first released format).
+# Steps from old versions are registered here, oldest first.
+
+_OLD_CAP = "cap_per_fte"
+
+
+@MIGRATIONS.register(from_version=1)
+def _cap_to_target_and_ceiling(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1's ``caseload.cap_per_fte`` was a hard cap: a case waited when allocating it
+    would take every holder over it. Version 2 splits it into a target that allocation
+    works to and an optional hard ceiling, so a stated cap becomes both, which keeps the
+    file's meaning; the same holds for a policy that set the cap. A file that left the
+    cap at its default now has a flexing target of the same size and no ceiling."""
+    caseload = data.get("caseload")
+    if isinstance(caseload, dict) and _OLD_CAP in caseload:
+        rest = {k: v for k, v in caseload.items() if k != _OLD_CAP}
+        cap = caseload[_OLD_CAP]
+        data["caseload"] = {"target_per_fte": cap, "ceiling_per_fte": cap, **rest}
+    policies = data.get("policies")
+    if isinstance(policies, list):
+        data["policies"] = [_policy_without_cap(policy) for policy in policies]
+    return data
+
+
+def _policy_without_cap(policy: Any) -> Any:
+    changes = policy.get("set") if isinstance(policy, dict) else None
+    key = f"caseload.{_OLD_CAP}"
+    if not isinstance(changes, dict) or key not in changes:
+        return policy
+    rewritten: dict[str, Any] = {}
+    for path, value in changes.items():
+        if path == key:
+            rewritten["caseload.target_per_fte"] = value
+            rewritten["caseload.ceiling_per_fte"] = value
+        else:
+            rewritten[path] = value
+    return {**policy, "set": rewritten}
 
 
 def migrate(data: Mapping[str, Any], source: str | None = None) -> dict[str, Any]:

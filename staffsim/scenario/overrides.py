@@ -11,7 +11,7 @@ On the command line, ``--set key.path=value`` gives one.
 The value is read as a YAML value, so numbers, ``true``/``false``, dates, lists and
 mappings are written as they would be in a file::
 
-    --set caseload.cap_per_fte=18
+    --set caseload.target_per_fte=18
     --set agency.cover_vacancies=false
     --set 'recruitment.campaign_days={dist: fixed, days: 30}'
 
@@ -83,14 +83,14 @@ def as_overrides(overrides: Overrides | None, source: str = OVERRIDES_SOURCE) ->
 
 def keyword_overrides(keywords: Mapping[str, Any]) -> list[Override]:
     """Keyword arguments as overrides, ``__`` standing for the dot
-    (``caseload__cap_per_fte=18``); each names its keyword as its source."""
+    (``caseload__target_per_fte=18``); each names its keyword as its source."""
     return [
         Override(key.replace("__", "."), value, f"keyword {key}") for key, value in keywords.items()
     ]
 
 
 def parse_set(text: str) -> tuple[str, Any]:
-    """``"caseload.cap_per_fte=18"`` -> ``("caseload.cap_per_fte", 18)``.
+    """``"caseload.target_per_fte=18"`` -> ``("caseload.target_per_fte", 18)``.
 
     Raises :class:`ScenarioError` for text that is not ``key.path=value``, an empty
     value (write ``null`` for an empty one) or a value that is not valid YAML.
@@ -100,14 +100,14 @@ def parse_set(text: str) -> tuple[str, Any]:
     path, raw = path.strip(), raw.strip()
     if not sep:
         raise ScenarioError(
-            [Problem(source, "", "key.path=value, such as caseload.cap_per_fte=18", text)],
+            [Problem(source, "", "key.path=value, such as caseload.target_per_fte=18", text)],
             source,
         )
     try:
         split_path(path)
     except ValueError:
         raise ScenarioError(
-            [Problem(source, path, "a dotted key path such as caseload.cap_per_fte", path)],
+            [Problem(source, path, "a dotted key path such as caseload.target_per_fte", path)],
             source,
         ) from None
     if not raw:
@@ -187,11 +187,12 @@ def check_override_path(
     ``source`` is where the override was given.
     """
     if not isinstance(path, str):
-        return Problem(source, str(path), "a dotted key path such as caseload.cap_per_fte", value)
+        expected = "a dotted key path such as caseload.target_per_fte"
+        return Problem(source, str(path), expected, value)
     try:
         parts = split_path(path)
     except ValueError:
-        return Problem(source, path, "a dotted key path such as caseload.cap_per_fte", value)
+        return Problem(source, path, "a dotted key path such as caseload.target_per_fte", value)
     if parts[0] == "schema_version":  # the format the file is written in, not a setting
         return Problem(source, path, "a scenario field; schema_version is the file's format", value)
     bad = check_key_path(parts, data)

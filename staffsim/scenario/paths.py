@@ -1,4 +1,4 @@
-"""Dotted key paths: reading and setting nested scenario values (``caseload.cap_per_fte``)."""
+"""Dotted key paths: reading and setting nested scenario values (``caseload.target_per_fte``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def split_path(path: str) -> list[str]:
     """``"demand.case_types.child_in_need.share"`` -> its keys; empty parts are refused."""
     parts = path.split(".")
     if not path or any(not p for p in parts):
-        raise ValueError(f"{path!r} is not a dotted key path such as 'caseload.cap_per_fte'")
+        raise ValueError(f"{path!r} is not a dotted key path such as 'caseload.target_per_fte'")
     return parts
 
 

@@ -4,7 +4,7 @@ scenario stays valid on every policy date.
 A policy's values are checked on top of the policies dated before it, in date order, as
 the model will apply them, so that no policy can put the model in a state a file could not.
 Each problem is reported at the ``set`` entry that caused it (``policies[2].set.
-caseload.cap_per_fte``), with that entry's file and line.
+caseload.target_per_fte``), with that entry's file and line.
 """
 
 from __future__ import annotations
@@ -57,11 +57,11 @@ def problem(issue: Issue, locate: Locate, loc: tuple[Any, ...] | None = None) ->
 def _path_expectation(path: Any, data: Mapping[str, Any]) -> tuple[str, str | None] | None:
     """What is wrong with a policy's ``set`` key path (expected, suggestion), or None."""
     if not isinstance(path, str):
-        return "a dotted key path such as caseload.cap_per_fte", None
+        return "a dotted key path such as caseload.target_per_fte", None
     try:
         parts = split_path(path)
     except ValueError:
-        return "a dotted key path such as caseload.cap_per_fte", None
+        return "a dotted key path such as caseload.target_per_fte", None
     if parts[0] in FIXED_FOR_A_RUN:
         return (
             f"a parameter that a policy can change during a run; {parts[0]!r} "

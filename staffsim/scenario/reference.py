@@ -246,7 +246,7 @@ def reference_markdown() -> str:
         "parent's first, then the child's (so policy indices in messages count the parent's "
         "first); a child that does not set `name` is named after its file.",
         "- **`--set key.path=value`** on the command line overrides any field, e.g. "
-        "`--set caseload.cap_per_fte=18` or `--set 'recruitment.campaign_days={dist: fixed, "
+        "`--set caseload.target_per_fte=18` or `--set 'recruitment.campaign_days={dist: fixed, "
         "days: 30}'`. The value is YAML and replaces the value at that path whole; it is "
         "checked like the file.",
         "- **`schema_version`**: a file without it is read as the current format; a file "
@@ -257,7 +257,7 @@ def reference_markdown() -> str:
         f"repeated in a mapping is an error, and a document that expands to more than "
         f"{MAX_NODES:,} values through aliases is refused.",
         "- **Policies** (`policies:`) are dated changes: from `date` on, each key path in "
-        "`set` takes its new value, e.g. `set: {caseload.cap_per_fte: 18}`. The scenario after "
+        "`set` takes its new value, e.g. `set: {caseload.target_per_fte: 18}`. The scenario after "
         "each date is validated like a file, so a policy can never make the model run with "
         f"values a file could not hold. A policy cannot change {fixed}.",
         "",

@@ -108,6 +108,19 @@ def _inspected_before_the_start(get: Get) -> Issue | None:
     )
 
 
+def _ceiling_at_least_the_target(get: Get) -> Issue | None:
+    ceiling, target = get(("caseload", "ceiling_per_fte")), get(("caseload", "target_per_fte"))
+    if ceiling is None or ceiling >= target:
+        return None
+    return Issue(
+        ("caseload", "ceiling_per_fte"),
+        f"at least caseload.target_per_fte ({target:g}), or null for no ceiling: a hard "
+        "limit below the target would make the target unreachable",
+        ceiling,
+        kind="rule",
+    )
+
+
 RULES: tuple[Rule, ...] = (
     _vacancies_within("case_holding_posts"),
     _vacancies_within("non_case_holding_posts"),
@@ -125,6 +138,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule((("demand", "case_types"),), _shares_sum_to_one),
     Rule((("inspection", "last_inspection_date"), ("start_date",)), _inspected_before_the_start),
+    Rule(
+        (("caseload", "ceiling_per_fte"), ("caseload", "target_per_fte")),
+        _ceiling_at_least_the_target,
+    ),
 )
 """Every rule across the fields of a scenario."""
 

@@ -44,6 +44,7 @@ __all__ = [
     "InitialState",
     "Inspection",
     "NewlyQualifiedIntake",
+    "Pathways",
     "Policy",
     "Quality",
     "Recruitment",
@@ -53,7 +54,7 @@ __all__ = [
     "Workforce",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The scenario file format this staffsim reads; see :mod:`staffsim.scenario.migrate`."""
 
 Fraction = Field(ge=0, le=1)
@@ -64,14 +65,20 @@ def _unit(unit: str) -> JsonDict:
 
 
 class Establishment(Section):
-    """The funded posts, each one full-time equivalent (FTE)."""
+    """The funded posts.
+
+    A post's FTE is drawn when the post is created: part time (``workforce.part_time_fte``)
+    with the workforce's part-time share, full time otherwise. Whoever fills it, an
+    employee or an agency worker covering the vacancy, works that FTE, so vacancy FTE plus
+    in-post FTE is the FTE establishment, as DfE's vacancy rate assumes.
+    """
 
     case_holding_posts: int = Field(
         100,
         ge=1,
         le=50_000,
         description="Funded posts of social workers who hold cases.",
-        json_schema_extra=_unit("posts (FTE)"),
+        json_schema_extra=_unit("posts"),
     )
     non_case_holding_posts: int = Field(
         60,
@@ -80,7 +87,7 @@ class Establishment(Section):
         description="Funded posts that hold no cases: team managers, senior practitioners in "
         "management roles, and other qualified roles (DfE: 21,105 case-holding FTE of 36,186 "
         "employed FTE in 2025).",
-        json_schema_extra=_unit("posts (FTE)"),
+        json_schema_extra=_unit("posts"),
     )
     team_manager_posts: int | None = Field(
         None,
@@ -89,7 +96,7 @@ class Establishment(Section):
         description="How many of the non-case-holding posts are team managers, each leading "
         "a team of case holders; empty means one per seven case-holding posts (a span of "
         "control of seven), at most the non-case-holding posts.",
-        json_schema_extra=_unit("posts (FTE)"),
+        json_schema_extra=_unit("posts"),
     )
 
     @property
@@ -119,15 +126,16 @@ class Workforce(Section):
         0.12,
         ge=0,
         le=1,
-        description="Share of employees working part time (DfE 2025: 36,186 FTE in 38,292 "
-        "heads, a mean of 0.945 FTE per head).",
+        description="Share of posts that are part time, drawn when a post is created; "
+        "whoever fills the post works its FTE (DfE 2025: 36,186 FTE in 38,292 heads, a mean "
+        "of 0.945 FTE per head).",
         json_schema_extra=_unit("fraction"),
     )
     part_time_fte: float = Field(
         0.55,
         gt=0,
         le=1,
-        description="FTE of a part-time employee.",
+        description="FTE of a part-time post.",
         json_schema_extra=_unit("FTE"),
     )
     experience_at_hire_days: Distribution = Field(
@@ -149,7 +157,7 @@ class CaseType(Section):
         1.0,
         gt=0,
         le=10,
-        description="Caseload units one case counts for against the caseload cap.",
+        description="Caseload units one case counts for against the caseload target and ceiling.",
         json_schema_extra=_unit("cases"),
     )
     direct_hours_per_week: float = Field(
@@ -160,6 +168,11 @@ class CaseType(Section):
         json_schema_extra=_unit("hours/week"),
     )
     duration: Distribution = Field(description="How long a case stays open once it arrives.")
+    looked_after: bool = Field(
+        False,
+        description="Cases of this type are children looked after (counted by "
+        "`cla_3plus_sw_pct`, DfE's continuity measure).",
+    )
 
 
 def _default_case_types() -> dict[str, CaseType]:
@@ -181,6 +194,7 @@ def _default_case_types() -> dict[str, CaseType]:
             weight=1.0,
             direct_hours_per_week=1.2,
             duration=Lognormal(mean_days=700, sd_days=500),
+            looked_after=True,
         ),
     }
 
@@ -240,22 +254,42 @@ class Demand(Section):
 
 
 class Caseload(Section):
-    """The caseload cap that allocation respects."""
+    """The caseload target that allocation works to, and an optional hard ceiling.
 
-    cap_per_fte: float = Field(
+    A case goes to the case holder whose caseload is lowest relative to their own target.
+    Above the target cases are still allocated, as services do when short-staffed, and the
+    pressure on the staff does the work; a case waits (held by the duty team) only when
+    every holder is at the ceiling, if one is set, or nobody holds cases.
+    """
+
+    target_per_fte: float = Field(
         22.0,
         gt=0,
         le=200,
-        description="Most caseload units a full-time case holder is allocated; a case waits "
-        "unallocated when nobody is under the cap.",
+        description="Caseload a full-time case holder is managed towards (weighted cases). "
+        "Allocation goes to the holder lowest relative to their own target (this, scaled by "
+        "their FTE and the newly qualified and ramp-up fractions), above it when need be. "
+        "Every holder's target scales alike, so its level on its own moves no case: the "
+        "caseloads follow the cases and the people who hold them, and the level is the line "
+        "`holders_over_target_pct` counts against (and a ceiling, if set, must be above).",
+        json_schema_extra=_unit("cases/FTE"),
+    )
+    ceiling_per_fte: float | None = Field(
+        None,
+        gt=0,
+        le=200,
+        description="A hard limit on a full-time case holder's caseload (weighted cases), at "
+        "least the target; a case that would take every holder over it waits with the duty "
+        "team until room is made. Empty means no ceiling: cases are always allocated while "
+        "anyone holds cases.",
         json_schema_extra=_unit("cases/FTE"),
     )
     newly_qualified_cap_fraction: float = Field(
         0.8,
         gt=0,
         le=1,
-        description="Share of the cap a newly qualified social worker holds in the ASYE year "
-        "(the protected caseload).",
+        description="Share of the target (and of any ceiling) a newly qualified social worker "
+        "holds in the ASYE year (the protected caseload).",
         json_schema_extra=_unit("fraction"),
     )
     newly_qualified_days: float = Field(
@@ -264,6 +298,40 @@ class Caseload(Section):
         le=3650,
         description="Length of the protected ASYE year.",
         json_schema_extra=_unit("days"),
+    )
+
+
+class Pathways(Section):
+    """Cases passing between teams by design, each move a change of social worker.
+
+    A case still open when its assessment ends passes from the assessment worker to a
+    long-term worker; after that it changes team at a steady rate (a change of plan, from
+    child in need to child protection to looked after, or a move to a specialist team).
+    Each move goes to the least-loaded other holder with room; when none has room the case
+    stays where it is.
+    """
+
+    assessment_days: float | None = Field(
+        63.0,
+        gt=0,
+        le=3650,
+        description="Days from a case's first allocation to its move to a long-term worker, if "
+        "it is still open: 45 working days (63 calendar days), the time within which "
+        "Working Together to Safeguard Children (2023) requires an assessment to be "
+        "completed. Empty means no assessment move: the later changes of team then start "
+        "from the first allocation.",
+        json_schema_extra=_unit("days"),
+    )
+    transfer_rate_per_year: float = Field(
+        0.49,
+        ge=0,
+        le=12,
+        description="Rate at which a case past its assessment changes team (a change of "
+        "plan or a move to a specialist team). No source publishes it; the default is "
+        "fitted so that a typical English council (scenarios/england_2025.yaml) has DfE's "
+        "27% of children looked after with three or more social workers in the year "
+        "(scripts/fit_transfer_rate.py).",
+        json_schema_extra=_unit("1/year"),
     )
 
 
@@ -409,7 +477,7 @@ class Recruitment(Section):
         0.6,
         gt=0,
         le=1,
-        description="Share of their cap a starter holds while ramping up.",
+        description="Share of their target (and of any ceiling) a starter holds while ramping up.",
         json_schema_extra=_unit("fraction"),
     )
     newly_qualified: NewlyQualifiedIntake = Field(default_factory=NewlyQualifiedIntake)
@@ -614,8 +682,8 @@ class InitialState(Section):
         ge=0,
         lt=1,
         description="Instead of the two vacancy counts: the vacancy rate on the start date as "
-        "DfE defines it (vacant FTE over vacant plus employed FTE, a vacant post counting one "
-        "FTE and an employee their expected FTE), the same for case-holding and other posts. "
+        "DfE defines it (vacant FTE over vacant plus employed FTE, which is the FTE "
+        "establishment), the same for case-holding and other posts. "
         "Reading the file turns it into the two counts (rounded), so give the rate or the "
         "counts, not both; neither means no vacancies.",
         json_schema_extra=_unit("fraction"),
@@ -682,7 +750,7 @@ class Policy(Section):
     set: dict[str, Any] = Field(
         min_length=1,
         description="Dotted key paths of scenario fields and their new values, e.g. "
-        "{'caseload.cap_per_fte': 18}.",
+        "{'caseload.target_per_fte': 18}.",
     )
     cost_gbp_one_off: float = Field(
         0.0, ge=0, le=1e10, description="Cost incurred on the date.", json_schema_extra=_unit("GBP")
@@ -737,6 +805,7 @@ class Scenario(Section):
     workforce: Workforce = Field(default_factory=Workforce)
     demand: Demand = Field(default_factory=Demand)
     caseload: Caseload = Field(default_factory=Caseload)
+    pathways: Pathways = Field(default_factory=Pathways)
     capacity: Capacity = Field(default_factory=Capacity)
     attrition: Attrition = Field(default_factory=Attrition)
     recruitment: Recruitment = Field(default_factory=Recruitment)
@@ -816,10 +885,10 @@ def _given(section: Any, key: str, model: type[Section]) -> Any:
 def _vacancy_rate_as_counts(data: Any) -> Any:
     """Raw scenario data with ``initial.vacancy_rate`` turned into the two vacancy counts.
 
-    For P posts of a role, employees of expected FTE f = 1 - part_time_share x (1 -
-    part_time_fte) and a rate v = k / (k + (P - k) f), the vacant posts are
-    k = v P f / (1 - v + v f), rounded half up. Values of the wrong type are left for the
-    field checks to report.
+    Posts are drawn part time in the workforce's share whether filled or not, so the rate
+    v = vacant FTE / establishment FTE is, in expectation, the share of posts vacant: of P
+    posts of a role, k = v P are vacant, rounded half up. Values of the wrong type are left
+    for the field checks to report.
     """
     initial = data.get("initial") if isinstance(data, dict) else None
     if not isinstance(initial, dict) or initial.get("vacancy_rate") is None:
@@ -827,19 +896,13 @@ def _vacancy_rate_as_counts(data: Any) -> Any:
     if any(initial.get(k) is not None for k in _VACANCY_COUNTS):
         return data  # InitialState refuses both
     rate = initial["vacancy_rate"]
-    est, work = data.get("establishment"), data.get("workforce")
+    est = data.get("establishment")
     roles = ("case_holding_posts", "non_case_holding_posts")
     posts = [_given(est, k, Establishment) for k in roles]
-    share = _given(work, "part_time_share", Workforce)
-    fte = _given(work, "part_time_fte", Workforce)
-    numbers = [rate, *posts, share, fte]
+    numbers = [rate, *posts]
     if any(isinstance(x, bool) or not isinstance(x, int | float) for x in numbers):
         return data
-    if not (0 <= rate < 1 and 0 <= share <= 1 and 0 < fte <= 1 and min(posts) >= 0):
+    if not (0 <= rate < 1 and min(posts) >= 0):
         return data
-    per_head = 1 - share * (1 - fte)
-    counts = {
-        key: int(rate * p * per_head / (1 - rate + rate * per_head) + 0.5)
-        for key, p in zip(_VACANCY_COUNTS, posts, strict=True)
-    }
+    counts = {key: int(rate * p + 0.5) for key, p in zip(_VACANCY_COUNTS, posts, strict=True)}
     return {**data, "initial": {**initial, "vacancy_rate": None, **counts}}
