@@ -1,10 +1,11 @@
 """Memory: peak traced memory of one replication over 10 and over 40 simulated years.
 
 Two services: Birmingham 2015, and a large council twenty times the size of
-``scenarios/example_small.yaml`` (posts, starting vacancies and agency cover, and arrivals
-all scaled by 20). A run keeps its open cases, the last year's closed cases (for the
-continuity measure) and one row a month, so its peak memory should barely grow with the
-horizon. Prints each pair of peaks (tracemalloc) and their ratio against the target of 1.25.
+``scenarios/example_small.yaml`` (posts, starting vacancies and agency cover, arrivals and
+the policies' changes of establishment all scaled by 20). A run keeps its open cases, the
+last year's closed cases (for the continuity measure) and one row a month, so its peak
+memory should barely grow with the horizon. Prints each pair of peaks (tracemalloc) and
+their ratio against the target of 1.25.
 
     python benchmarks/memory.py            # both services
     python benchmarks/memory.py --large    # the large council only
@@ -49,7 +50,17 @@ def large_council(years: float) -> Scenario:
     overrides: dict[str, Any] = {
         key: value * LARGE_FACTOR for key, value in scaled.items() if value is not None
     }
-    overrides.update({"name": f"example_small_x{LARGE_FACTOR}", "horizon_years": years})
+    # the policies' establishment changes scale with the posts
+    policies = []
+    for policy in base.policies:
+        changes = {
+            path: value * LARGE_FACTOR if path.startswith("establishment.") else value
+            for path, value in policy.set.items()
+        }
+        policies.append(policy.model_dump(mode="json") | {"set": changes})
+    overrides.update(
+        {"name": f"example_small_x{LARGE_FACTOR}", "horizon_years": years, "policies": policies}
+    )
     return load_scenario(ROOT / "scenarios" / "example_small.yaml", overrides)
 
 

@@ -322,6 +322,9 @@ class Spiral:
             return
         until = now + p.incidents.blame_days
         team = self.team_of(involved)
+        # expired blame is never read again: drop it, so the record stays the size of the
+        # blame in force however long the run
+        self.worker_blame = {k: v for k, v in self.worker_blame.items() if v[0] > now}
         self.worker_blame[involved.id] = (until, blame)
         self.team_blame[team] = (until, blame)
         if blame > 0 and (
