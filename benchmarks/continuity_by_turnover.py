@@ -56,8 +56,8 @@ def _replication(task: tuple[float, int]) -> tuple[float, float]:
     rate, replication = task
     scenario = load_scenario(SCENARIO, {"attrition.resignation_rate_per_year": rate})
     annual = run_one(scenario, replication)["annual"]
-    turnover = statistics.fmean(row["turnover_rate_fte"] for row in annual[1:])
-    share = statistics.fmean(row["cla_3plus_sw_pct"] for row in annual[1:])
+    turnover = statistics.fmean(float(row["turnover_rate_fte"]) for row in annual[1:])
+    share = statistics.fmean(float(row["cla_3plus_sw_pct"]) for row in annual[1:])
     return turnover, share
 
 

@@ -11,7 +11,7 @@ comparisons), ``report`` (figures) and ``cli`` (the command line).
 
     base = staffsim.load_scenario("scenarios/england_2025.yaml")
     lower = staffsim.load_scenario(
-        "scenarios/england_2025.yaml", name="cap_18", caseload__target_per_fte=18
+        "scenarios/england_2025.yaml", name="admin_25", capacity__admin_share=0.25
     )
     results = staffsim.run(base, replications=20)
     results.summary()                      # means and 95% CIs per year and overall
