@@ -228,3 +228,17 @@ def test_cli_names_the_successors_of_a_council_that_no_longer_returns(
     assert main(["init", "--la", "Cumbria", "--year", "2025"]) == 2
     err = capsys.readouterr().err
     assert "Cumberland (E06000063)" in err and "Westmorland and Furness (E06000064)" in err
+
+
+def test_practice_starts_as_the_judgement_in_force_says(tmp_path: Path) -> None:
+    """A council's base practice quality is the middle of its judgement's band, so that an
+    inspection with every quality effect at its reference judges it as on record: Birmingham
+    was requires improvement on 1 October 2021, Bradford inadequate."""
+    for code, rating in (("Birmingham", "requires_improvement"), ("Bradford", "inadequate")):
+        made = council_scenario(code, 2022, horizon_years=MONTH_YEARS)
+        path = tmp_path / f"{made.name}.yaml"
+        path.write_text(made.text, encoding="utf-8")
+        scenario = load_scenario(path)
+        assert scenario.inspection.current_rating == rating
+        middle = scenario.inspection.band_middle(rating)
+        assert scenario.quality.base_index == pytest.approx(middle, abs=1e-4)

@@ -338,3 +338,60 @@ def test_press_coverage_lowers_reputation_in_a_run() -> None:
         different = {k for k in a if a[k] != b[k]}
         assert different <= {"reputation", "incidents_press"}
     assert loud["monthly"][-1]["reputation"] < quiet["monthly"][-1]["reputation"]
+
+
+# ------------------------------------------------- judgement error and intervention
+def test_judgement_error_is_normal_with_the_stated_spread() -> None:
+    """With ``judgement_sd`` s, a service of steady quality q is judged at q + N(0, s): the
+    share judged good or better matches the normal tail P(q + e >= good_from) within four
+    standard errors, over many inspections; with s = 0 the judgement is exact."""
+    sd, quality, n = 0.05, 0.70, 2000
+    svc, _ = built(scenario({"inspection": {"judgement_sd": sd, "incident_penalty": 0.0}}))
+    good = sum(RATINGS.index(judge(svc, [(0.0, quality)], [], now=10.0)) <= 1 for _ in range(n))
+    p = 0.5 * math.erfc((DEFAULT.good_from - quality) / (sd * math.sqrt(2)))
+    assert abs(good / n - p) <= 4 * math.sqrt(p * (1 - p) / n), (good / n, p)
+    exact, _ = built(scenario())
+    assert {judge(exact, [(0.0, quality)], [], now=10.0) for _ in range(50)} == {"good"}
+
+
+def test_an_inadequate_judgement_brings_intervention_that_raises_base_quality() -> None:
+    """After an inadequate judgement the base quality rises by the stated gain, linearly over
+    the ramp and then kept; a better judgement brings none, and with no gain nothing moves."""
+    gain, ramp = 0.08, 400.0
+    inspection = {"intervention_quality_gain": gain, "intervention_ramp_days": ramp}
+    svc, _ = built(scenario({"inspection": inspection}))
+    spiral = svc.spiral
+    assert judge(svc, [(0.0, 0.3)], [], now=100.0) == "inadequate"
+    assert spiral._intervention_gain(100.0) == 0.0
+    assert spiral._intervention_gain(300.0) == pytest.approx(gain / 2)
+    assert spiral._intervention_gain(2000.0) == pytest.approx(gain)
+    judge(svc, [(0.0, 0.9)], [], now=600.0)  # a good judgement: no second intervention
+    assert spiral._intervention_gain(5000.0) == pytest.approx(gain)
+    none, _ = built(scenario())
+    judge(none, [(0.0, 0.3)], [], now=100.0)
+    assert none.spiral._intervention_gain(5000.0) == 0.0
+
+
+def test_intervention_lifts_practice_in_a_run() -> None:
+    """An inadequate service under intervention ends with higher practice quality than the
+    same service without (same random numbers, quality effects off)."""
+    start = {
+        "horizon_years": 4,
+        "inspection": {
+            "current_rating": "inadequate",
+            "last_inspection_date": "2023-10-01",
+            "interval_days": {**DEFAULT.interval_days, "inadequate": 365.0},
+        },
+    }
+    without = fixed_quality(0.5, start)
+    with_gain = fixed_quality(0.5, start, {"inspection": {"intervention_quality_gain": 0.1}})
+    q0 = [row["quality_index"] for row in run_one(without, 0)["annual"]]
+    q1 = [row["quality_index"] for row in run_one(with_gain, 0)["annual"]]
+    assert q1[-1] > q0[-1] + 0.05, (q0, q1)
+
+
+@pytest.mark.parametrize("rating", RATINGS)
+def test_band_middle_is_inside_its_band(rating: str) -> None:
+    """The practice a judgement stands for is judged that judgement (no error, no incidents)."""
+    svc, _ = built(scenario())
+    assert judge(svc, [(0.0, DEFAULT.band_middle(rating))], [], now=10.0) == rating

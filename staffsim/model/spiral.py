@@ -85,6 +85,10 @@ class Spiral:
         self.counts = {"incidents": 0, "incidents_press": 0, "inspections": 0}
         self.rng_clock = ctx.streams.exponential("incidents.clock")
         self.rng_incident = ctx.streams.uniform("incidents.detail")
+        self.rng_judgement = ctx.streams["inspection.judgement"]
+        self.interventions: list[tuple[float, float, float]] = []
+        """(day of the inadequate judgement, gain in base quality, ramp days) of each
+        intervention so far."""
         self.next_inspection = self._first_inspection_day()
 
     # ------------------------------------------------------------------------ start
@@ -236,7 +240,7 @@ class Spiral:
             changes_per_case_year = self._reference_changes()
         unallocated = caseload.n_waiting / open_cases if open_cases else 0.0
         target = (
-            p.quality.base_index
+            (p.quality.base_index + self._intervention_gain(now))
             * eff.pressure_on_quality(caseload.service_pressure())
             * eff.experience_on_quality(novice_share)
             * eff.continuity_on_quality(changes_per_case_year)
@@ -244,6 +248,13 @@ class Spiral:
             * eff.unallocated_on_quality(unallocated)
         )
         return min(1.0, max(0.0, target))
+
+    def _intervention_gain(self, now: float) -> float:
+        """Base quality added by the interventions that followed inadequate judgements."""
+        gain = 0.0
+        for day, size, ramp in self.interventions:
+            gain += size * min(1.0, max(0.0, (now - day) / ramp))
+        return gain
 
     def _reference_changes(self) -> float:
         """Changes of social worker per case-year before any have been observed: the
@@ -359,6 +370,10 @@ class Spiral:
         open_cases = max(self.caseload.open_cases, 1)
         per_1000_cases_year = incidents / open_cases * 1000.0 * DAYS_PER_YEAR / p.window_days
         score = sum(recent) / len(recent) - p.incident_penalty * per_1000_cases_year
+        if p.judgement_sd > 0:
+            # a stream of its own, drawn only when used, so that exact judgements leave every
+            # other random number as it was
+            score += p.judgement_sd * float(self.rng_judgement.standard_normal())
         rating: Rating
         if score >= p.outstanding_from:
             rating = "outstanding"
@@ -369,6 +384,8 @@ class Spiral:
         else:
             rating = "inadequate"
         self.rating = rating
+        if rating == "inadequate" and p.intervention_quality_gain > 0:
+            self.interventions.append((now, p.intervention_quality_gain, p.intervention_ramp_days))
         self.counts["inspections"] += 1
         self.next_inspection = now + p.interval_days[rating]
         self.ctx.log("inspection", rating=rating, score=round(score, 6))

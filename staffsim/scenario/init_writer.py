@@ -37,7 +37,7 @@ import pandas as pd
 from staffsim import data
 from staffsim.data import councils
 from staffsim.scenario import derive
-from staffsim.scenario.schema import SCHEMA_VERSION, Reputation, Scenario
+from staffsim.scenario.schema import SCHEMA_VERSION, Inspection, Reputation, Scenario
 from staffsim.scenario.spiral import Rating, as_rating
 
 __all__ = ["CouncilScenario", "council_scenario"]
@@ -546,6 +546,15 @@ def council_scenario(query: str, year: int, horizon_years: float = 5.0) -> Counc
         if judged.predecessor:
             notes.append(f"Ofsted judgement: {whose}")
 
+    out.section("quality")
+    out.value(
+        "base_index",
+        round(Inspection().band_middle(rating), 4),
+        f"derived: the middle of the {rating.replace('_', ' ')} band of inspection scores "
+        "(the schema's inspection thresholds), the practice the judgement in force stands "
+        "for; nothing else about the council's practice is published",
+    )
+
     out.section("reputation")
     out.value(
         "initial",
@@ -555,7 +564,7 @@ def council_scenario(query: str, year: int, horizon_years: float = 5.0) -> Counc
     )
     out.blank()
     out.comment(
-        "culture, supervision, quality, incidents, costs and effects: schema defaults, each "
+        "culture, supervision, incidents, costs and effects: schema defaults, each "
         "with its source or assumption in staffsim/scenario/schema.py and "
         "staffsim/scenario/spiral.py (docs/scenario-reference.md)."
     )

@@ -235,6 +235,50 @@ class Inspection(Section):
         "judged worse for being large).",
         json_schema_extra=_unit("index 0-1 per (incident/1000 cases/year)"),
     )
+    judgement_sd: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Standard deviation of an inspection's reading of practice: inspectors "
+        "see a sample of children's cases, so the score they judge is the recent quality "
+        "plus a normal error of this size (0 = the quality itself).",
+        json_schema_extra=_unit("index 0-1"),
+    )
+    intervention_quality_gain: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Rise in the service's base practice quality (`quality.base_index`) that "
+        "leadership under intervention brings after an inadequate judgement (the Department "
+        "for Education's statutory direction, a commissioner or improvement adviser), reached "
+        "over `intervention_ramp_days` and kept; each inadequate judgement brings it again. "
+        "0 = no intervention effect.",
+        json_schema_extra=_unit("index 0-1"),
+    )
+    intervention_ramp_days: float = Field(
+        730.0,
+        gt=0,
+        le=3650,
+        description="Days over which an intervention's gain in base quality is reached "
+        "(linearly from the inadequate judgement).",
+        json_schema_extra=_unit("days"),
+    )
+
+    def band_middle(self, rating: Rating) -> float:
+        """The middle of ``rating``'s band of inspection scores: halfway between its
+        thresholds, and for the open-ended bands (outstanding, inadequate) half the width of
+        the band next to it beyond its threshold. A practice quality that a judgement
+        stands for, when nothing else about the service's practice is known."""
+        if rating == "outstanding":
+            return min(1.0, self.outstanding_from + (self.outstanding_from - self.good_from) / 2)
+        if rating == "good":
+            return (self.good_from + self.outstanding_from) / 2
+        if rating == "requires_improvement":
+            return (self.requires_improvement_from + self.good_from) / 2
+        return max(
+            0.0,
+            self.requires_improvement_from - (self.good_from - self.requires_improvement_from) / 2,
+        )
 
     @model_validator(mode="after")
     def _ordered(self) -> Inspection:
