@@ -231,8 +231,9 @@ def test_cli_names_the_successors_of_a_council_that_no_longer_returns(
 
 
 def test_practice_starts_as_the_judgement_in_force_says(tmp_path: Path) -> None:
-    """A council's base practice quality is the middle of its judgement's band, so that an
-    inspection with every quality effect at its reference judges it as on record: Birmingham
+    """A council's practice is the middle of its judgement's band as judged (for Bradford,
+    inadequate, with the intervention since then added), so that an inspection then would
+    judge it as on record: Birmingham
     was requires improvement on 1 October 2021, Bradford inadequate."""
     for code, rating in (("Birmingham", "requires_improvement"), ("Bradford", "inadequate")):
         made = council_scenario(code, 2022, horizon_years=MONTH_YEARS)
@@ -240,5 +241,13 @@ def test_practice_starts_as_the_judgement_in_force_says(tmp_path: Path) -> None:
         path.write_text(made.text, encoding="utf-8")
         scenario = load_scenario(path)
         assert scenario.inspection.current_rating == rating
-        middle = scenario.inspection.band_middle(rating)
-        assert scenario.quality.base_index == pytest.approx(middle, abs=1e-4)
+        middle = scenario.inspection.practice_for(
+            rating, scenario.incidents.rate_per_1000_cases_per_year
+        )
+        assert scenario.quality.start_index == pytest.approx(middle, abs=1e-4)
+        svc, _ = build(scenario, 0)
+        if rating == "inadequate":
+            # under intervention since its judgement (2018): the gain adds to that practice
+            assert svc.spiral.quality > middle + 0.05
+        else:
+            assert svc.spiral.quality == pytest.approx(middle, abs=1e-9)

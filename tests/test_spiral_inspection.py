@@ -34,8 +34,10 @@ SMALL_COUNCIL: dict[str, Any] = {
     "establishment": {"case_holding_posts": 40, "non_case_holding_posts": 12},
     "demand": {"arrivals_per_day": 2.0},
     "incidents": {"rate_per_1000_cases_per_year": 0.0},
+    "inspection": {"judgement_sd": 0.0, "intervention_quality_gain": 0.0},
 }
-"""40 case-holding posts, no incidents unless a test adds them."""
+"""40 case-holding posts, no incidents, exact judgements and no intervention unless a test
+adds them."""
 
 QUALITY_EFFECTS = (
     "pressure_on_quality",
@@ -176,7 +178,8 @@ def test_more_incidents_never_earn_a_better_rating() -> None:
 # ---------------------------------------------------------------------- intervals
 def test_next_inspection_comes_sooner_after_a_poor_rating() -> None:
     """After each judgement the next inspection is due interval_days[rating] later; the
-    default intervals bring inadequate services back soonest and outstanding ones last."""
+    default intervals (Ofsted's record) bring inadequate services back soonest, then those
+    requiring improvement, then good and outstanding ones."""
     s = scenario()
     svc, _ = built(s)
     now = 100.0
@@ -186,7 +189,8 @@ def test_next_inspection_comes_sooner_after_a_poor_rating() -> None:
         assert svc.spiral.next_inspection == now + s.inspection.interval_days[rating]
         due[rating] = svc.spiral.next_inspection
     assert set(due) == set(RATINGS)
-    assert due["inadequate"] < due["requires_improvement"] <= due["good"] < due["outstanding"]
+    later = min(due["good"], due["outstanding"])
+    assert due["inadequate"] < due["requires_improvement"] < later
 
 
 @pytest.mark.parametrize("base_index, rating", [(0.3, "inadequate"), (0.95, "outstanding")])
@@ -395,3 +399,19 @@ def test_band_middle_is_inside_its_band(rating: str) -> None:
     """The practice a judgement stands for is judged that judgement (no error, no incidents)."""
     svc, _ = built(scenario())
     assert judge(svc, [(0.0, DEFAULT.band_middle(rating))], [], now=10.0) == rating
+
+
+def test_a_service_inadequate_at_the_start_is_already_under_intervention() -> None:
+    """Judged inadequate 200 days before the start, with a 400-day ramp: half the gain is
+    in place on the start date, all of it 200 days later; none without the judgement."""
+    inspection = {
+        "current_rating": "inadequate",
+        "last_inspection_date": "2024-03-15",  # 200 days before 1 October 2024
+        "intervention_quality_gain": 0.1,
+        "intervention_ramp_days": 400.0,
+    }
+    svc, _ = built(scenario({"inspection": inspection}))
+    assert svc.spiral._intervention_gain(0.0) == pytest.approx(0.05)
+    assert svc.spiral._intervention_gain(200.0) == pytest.approx(0.1)
+    good, _ = built(scenario({"inspection": {**inspection, "current_rating": "good"}}))
+    assert good.spiral._intervention_gain(200.0) == 0.0

@@ -70,6 +70,9 @@ class Spiral:
         self.team_resignation: list[float] = [1.0] * p.establishment.teams
         self.supervision_mean = 1.0
         self.quality = p.quality.base_index
+        self.base_index = p.quality.base_index
+        """Base practice quality in use: the scenario's, or the one that gives
+        ``quality.start_index`` in the starting state."""
         self.quality_history: deque[tuple[float, float]] = deque()
         self.learning_stock = 0.0
         self.defensive: deque[tuple[float, float]] = deque()  # (day, blame weight)
@@ -88,7 +91,16 @@ class Spiral:
         self.rng_judgement = ctx.streams["inspection.judgement"]
         self.interventions: list[tuple[float, float, float]] = []
         """(day of the inadequate judgement, gain in base quality, ramp days) of each
-        intervention so far."""
+        intervention so far; a service inadequate on the start date has been under
+        intervention since that judgement."""
+        ins = p.inspection
+        if ins.current_rating == "inadequate" and ins.intervention_quality_gain > 0:
+            since = 0.0
+            if ins.last_inspection_date is not None:
+                since = ctx.calendar.day(ins.last_inspection_date)
+            self.interventions.append(
+                (since, ins.intervention_quality_gain, ins.intervention_ramp_days)
+            )
         self.next_inspection = self._first_inspection_day()
 
     # ------------------------------------------------------------------------ start
@@ -97,6 +109,15 @@ class Spiral:
         the incidents due before ``next_review`` (called once the initial workforce and
         cases are in place)."""
         self._update_supervision()
+        start_index = self.ctx.in_force.quality.start_index
+        if start_index is not None:
+            # the product of the starting state's multipliers (uncapped), read at a base of
+            # 1; the stated practice is the judgement's, and an intervention under way since
+            # that judgement adds its gain to it
+            gain = self._intervention_gain(0.0)
+            self.base_index = 1.0
+            multiplier = self._quality_target(uncapped=True) / (1.0 + gain)
+            self.base_index = start_index / multiplier if multiplier > 0 else start_index
         self.quality = self._quality_target()
         self.quality_history.append((0.0, self.quality))
         self.changes_at_review = self.caseload.unplanned_changes
@@ -218,7 +239,7 @@ class Spiral:
             weighted += present[k] * ratio
         self.supervision_mean = weighted / total if total else 1.0
 
-    def _quality_target(self, dt: float | None = None) -> float:
+    def _quality_target(self, dt: float | None = None, *, uncapped: bool = False) -> float:
         caseload = self.caseload
         p = self.ctx.in_force
         eff = p.effects
@@ -240,14 +261,14 @@ class Spiral:
             changes_per_case_year = self._reference_changes()
         unallocated = caseload.n_waiting / open_cases if open_cases else 0.0
         target = (
-            (p.quality.base_index + self._intervention_gain(now))
+            (self.base_index + self._intervention_gain(now))
             * eff.pressure_on_quality(caseload.service_pressure())
             * eff.experience_on_quality(novice_share)
             * eff.continuity_on_quality(changes_per_case_year)
             * eff.supervision_on_quality(self.supervision_mean)
             * eff.unallocated_on_quality(unallocated)
         )
-        return min(1.0, max(0.0, target))
+        return target if uncapped else min(1.0, max(0.0, target))
 
     def _intervention_gain(self, now: float) -> float:
         """Base quality added by the interventions that followed inadequate judgements."""

@@ -37,7 +37,7 @@ import pandas as pd
 from staffsim import data
 from staffsim.data import councils
 from staffsim.scenario import derive
-from staffsim.scenario.schema import SCHEMA_VERSION, Inspection, Reputation, Scenario
+from staffsim.scenario.schema import SCHEMA_VERSION, Incidents, Inspection, Reputation, Scenario
 from staffsim.scenario.spiral import Rating, as_rating
 
 __all__ = ["CouncilScenario", "council_scenario"]
@@ -548,11 +548,13 @@ def council_scenario(query: str, year: int, horizon_years: float = 5.0) -> Counc
 
     out.section("quality")
     out.value(
-        "base_index",
-        round(Inspection().band_middle(rating), 4),
-        f"derived: the middle of the {rating.replace('_', ' ')} band of inspection scores "
-        "(the schema's inspection thresholds), the practice the judgement in force stands "
-        "for; nothing else about the council's practice is published",
+        "start_index",
+        round(Inspection().practice_for(rating, Incidents().rate_per_1000_cases_per_year), 4),
+        f"derived: the practice an inspection scores at the middle of the "
+        f"{rating.replace('_', ' ')} band (the schema's inspection thresholds), with the "
+        "penalty for serious incidents at their reference rate added back: the practice the "
+        "judgement in force stands for on the start date, from which the model infers the "
+        "base quality of the council's leadership; nothing else about it is published",
     )
 
     out.section("reputation")

@@ -47,12 +47,16 @@ def _unit(unit: str) -> JsonDict:
 
 
 def _default_interval_days() -> dict[Rating, float]:
-    """Days from a judgement to the next inspection, by judgement (the schema's default)."""
+    """Days from a judgement to the next inspection, by judgement (the schema's default):
+    the mean interval between consecutive ILACS inspections of a council after each
+    judgement, 2018 to March 2025 (:func:`staffsim.data.judgements.inspection_intervals`:
+    4.59, 4.77, 4.09 and 3.65 years). Judgements not yet followed by March 2025 are left
+    out, so these are if anything short."""
     return {
-        "outstanding": 1461.0,
-        "good": 1096.0,
-        "requires_improvement": 1096.0,
-        "inadequate": 730.0,
+        "outstanding": 1675.0,
+        "good": 1742.0,
+        "requires_improvement": 1493.0,
+        "inadequate": 1333.0,
     }
 
 
@@ -76,6 +80,18 @@ class Quality(Section):
         description="Quality index when every input is at its reference (each quality effect "
         "multiplier 1). Assumption: a typical council is judged good, as the median council "
         "was on 30 September 2025.",
+        json_schema_extra=_unit("index 0-1"),
+    )
+    start_index: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Practice quality as the judgement in force found it, when something says "
+        "what it was (for a council from `staffsim init`, the middle of its judgement's "
+        "band): the base index is then set so that the service's starting state gives this "
+        "quality, and `base_index` is not used; an intervention under way since an "
+        "inadequate judgement adds its gain on top. Empty means the quality follows from "
+        "`base_index`.",
         json_schema_extra=_unit("index 0-1"),
     )
     smoothing_days: float = Field(
@@ -205,9 +221,10 @@ class Inspection(Section):
     )
     interval_days: dict[Rating, Annotated[float, Field(gt=0, le=36500)]] = Field(
         default_factory=_default_interval_days,
-        description="Days from a judgement to the next inspection, by judgement (sooner after a "
-        "poor one; ILACS: standard inspections about every three years, re-inspection of "
-        "inadequate services within about two).",
+        description="Days from a judgement to the next inspection, by judgement: the mean "
+        "interval between consecutive ILACS inspections after each judgement, 2018 to March "
+        "2025 (Ofsted's record, shipped; judgements not yet followed are left out, so these "
+        "are if anything short).",
     )
     window_days: float = Field(
         365.0,
@@ -236,23 +253,28 @@ class Inspection(Section):
         json_schema_extra=_unit("index 0-1 per (incident/1000 cases/year)"),
     )
     judgement_sd: float = Field(
-        0.0,
+        0.04,
         ge=0,
         le=1,
         description="Standard deviation of an inspection's reading of practice: inspectors "
         "see a sample of children's cases, so the score they judge is the recent quality "
-        "plus a normal error of this size (0 = the quality itself).",
+        "plus a normal error of this size (0 = the quality itself). Fitted with "
+        "`intervention_quality_gain` to Ofsted's record of what follows each judgement "
+        "(scripts/fit_inspections.py).",
         json_schema_extra=_unit("index 0-1"),
     )
     intervention_quality_gain: float = Field(
-        0.0,
+        0.16,
         ge=0,
         le=1,
         description="Rise in the service's base practice quality (`quality.base_index`) that "
         "leadership under intervention brings after an inadequate judgement (the Department "
         "for Education's statutory direction, a commissioner or improvement adviser), reached "
-        "over `intervention_ramp_days` and kept; each inadequate judgement brings it again. "
-        "0 = no intervention effect.",
+        "over `intervention_ramp_days` and kept; each inadequate judgement brings it again, "
+        "and a service inadequate on the start date has been under intervention since its "
+        "`last_inspection_date` (the start date if none). 0 = no intervention effect. "
+        "Fitted with `judgement_sd` to Ofsted's record (13 of 15 councils judged inadequate "
+        "and inspected again were judged better; scripts/fit_inspections.py).",
         json_schema_extra=_unit("index 0-1"),
     )
     intervention_ramp_days: float = Field(
@@ -263,6 +285,13 @@ class Inspection(Section):
         "(linearly from the inadequate judgement).",
         json_schema_extra=_unit("days"),
     )
+
+    def practice_for(self, rating: Rating, incidents_per_1000_cases_year: float) -> float:
+        """The practice quality an inspection would score at the middle of ``rating``'s band
+        (:meth:`band_middle`) when serious incidents run at the given rate: the score plus
+        the incident penalty it carries."""
+        penalty = self.incident_penalty * incidents_per_1000_cases_year
+        return min(1.0, self.band_middle(rating) + penalty)
 
     def band_middle(self, rating: Rating) -> float:
         """The middle of ``rating``'s band of inspection scores: halfway between its
