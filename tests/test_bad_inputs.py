@@ -623,3 +623,21 @@ def test_a_name_that_validates_never_leaves_the_folder_it_names(tmp_path_factory
     root = tmp_path_factory.mktemp("runs").resolve()
     folder = (root / scenario.name).resolve()
     assert folder.parent == root
+
+
+def test_agency_assignments_near_zero_do_not_stall_the_clock():
+    """A duration law with its mass near zero (gamma, mean 0.001 days, huge spread) for
+    assignments and searches, with staff leaving fast: cover churns, but each assignment
+    lasts a day at least, so a month runs in well under the limit."""
+    data = {
+        "name": "churn",
+        "horizon_years": MONTH_YEARS,
+        "agency": {
+            "search_days": {"dist": "gamma", "mean_days": 0.001, "sd_days": 36525},
+            "assignment_days": {"dist": "gamma", "mean_days": 0.001, "sd_days": 36525},
+        },
+        "attrition": {"resignation_rate_per_year": 5.0},
+        "initial": {"vacant_case_holding_posts": 20, "agency_covering_vacancies": 20},
+    }
+    records = _run_a_month(validate_data(data, "churn"), limit_seconds=60)
+    assert records["monthly"]

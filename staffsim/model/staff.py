@@ -23,7 +23,10 @@ from staffsim.model.engine import ScheduledCall, payload
 from staffsim.model.entities import CASE_HOLDING, Post, Worker
 from staffsim.model.interfaces import WorkforceReactions
 
-__all__ = ["Staff"]
+__all__ = ["MIN_ASSIGNMENT_DAYS", "Staff"]
+
+MIN_ASSIGNMENT_DAYS = 1.0
+"""The shortest agency assignment (days): an agency worker is booked for a day at least."""
 
 
 class Staff:
@@ -252,7 +255,12 @@ class Staff:
         self.agency[worker.id] = worker
         self.agency_fte += worker.fte
         ctx.flows["agency_starts"] += 1
-        stay = ctx.draw("agency.assignment") if remaining_days is None else remaining_days
+        if remaining_days is None:
+            # booked for a day at least: a duration law that puts its mass near zero must
+            # not turn cover into endless zero-length assignments
+            stay = max(ctx.draw("agency.assignment"), MIN_ASSIGNMENT_DAYS)
+        else:
+            stay = remaining_days
         ctx.schedule(stay, self._on_assignment_end, worker)
         if holds:
             self.caseload.add_holder(worker, now)

@@ -507,7 +507,8 @@ class Agency(Section):
     )
     assignment_days: Distribution = Field(
         default_factory=lambda: Lognormal(mean_days=270, sd_days=200),
-        description="How long an agency worker stays before ending the assignment.",
+        description="How long an agency worker stays before ending the assignment (a day at "
+        "least, whatever the draw).",
     )
     extra_workers: int = Field(
         0,
