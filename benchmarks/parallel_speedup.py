@@ -42,6 +42,7 @@ def time_run(jobs: int, out: Path, replications: int, years: float) -> float:
         str(jobs),
         "--out",
         str(out),
+        "--overwrite",  # each repeat replaces the last one's results
         "--quiet",
     ]
     started = time.perf_counter()
