@@ -26,30 +26,15 @@ from multiprocessing import Pool
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 
-from staffsim import data
 from staffsim.model.run import run_one
 from staffsim.scenario.loader import load_scenario
+from tools.population import line
+from tools.population import published_continuity as published
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "england_2025.yaml"
 RESIGNATION_RATES = (0.04, 0.07, 0.11, 0.15, 0.19, 0.24)
 """Resignation hazards (a year) that span the councils' turnover, about 5% to 25%."""
-
-
-def published() -> tuple[np.ndarray, np.ndarray]:
-    """(turnover %, share % with 3+ social workers) of each council with both in 2024."""
-    cla = data.cla_social_worker_stability()
-    la = cla[
-        (cla.geographic_level == "Local authority")
-        & (cla.sw_stability == "3 or more social workers during the year")
-    ][["new_la_code", "percentage"]]
-    workforce = data.published_indicators()
-    rows = workforce[
-        (workforce.geographic_level == "Local authority") & (workforce.time_period == 2024)
-    ][["new_la_code", "turnover_rate_fte"]]
-    merged = la.merge(rows, on="new_la_code").dropna()
-    return merged.turnover_rate_fte.to_numpy(float), merged.percentage.to_numpy(float)
 
 
 def _replication(task: tuple[float, int]) -> tuple[float, float]:
@@ -59,13 +44,6 @@ def _replication(task: tuple[float, int]) -> tuple[float, float]:
     turnover = statistics.fmean(float(row["turnover_rate_fte"]) for row in annual[1:])
     share = statistics.fmean(float(row["cla_3plus_sw_pct"]) for row in annual[1:])
     return turnover, share
-
-
-def line(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
-    """(slope, intercept, slope's 95% CI low, high) of the least-squares line."""
-    fit = stats.linregress(x, y)
-    half = stats.t.ppf(0.975, len(x) - 2) * fit.stderr
-    return fit.slope, fit.intercept, fit.slope - half, fit.slope + half
 
 
 def main(argv: list[str] | None = None) -> int:
