@@ -40,14 +40,25 @@ __all__ = [
     "SweepResults",
     "__version__",
     "appraise",
+    "backtest",
+    "backtest_figure",
+    "calibrate",
+    "check_calibration",
     "compare",
+    "init_council",
     "load_scenario",
     "run",
     "sweep",
+    "variant",
 ]
 
 if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
     from staffsim.appraisal.appraise import Appraisal
+    from staffsim.experiment.backtest import CouncilBacktest
+    from staffsim.experiment.calibrate import Calibration
     from staffsim.experiment.options import RunOptions
     from staffsim.experiment.progress import ProgressCallback
     from staffsim.results.results import ComparisonResults, Results, SweepResults
@@ -333,3 +344,157 @@ def appraise(
         )
     finally:
         close()
+
+
+def init_council(
+    la: str, year: int, horizon_years: float = 5.0, out: str | Path | None = None
+) -> Scenario:
+    """The scenario ``staffsim init --la la --year year`` writes: council ``la`` (a name,
+    ONS code or DfE code) from 1 October ``year - 1``, in the state of its DfE return for
+    ``year - 1``, each value's source in a comment. With ``out`` the commented file is
+    written there as well (replacing one that exists)."""
+    import tempfile
+
+    from staffsim.results.io import atomic_path
+    from staffsim.scenario.init_writer import council_scenario
+    from staffsim.scenario.loader import load_scenario as _load
+
+    made = council_scenario(la, year, horizon_years=horizon_years)
+    if out is not None:
+        with atomic_path(out) as tmp:
+            tmp.write_text(made.text, encoding="utf-8")
+            return _load(tmp)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{made.name}.yaml"
+        path.write_text(made.text, encoding="utf-8")
+        return _load(path)
+
+
+def _years(years: int | str | Sequence[int]) -> tuple[int, ...]:
+    from staffsim.experiment.calibrate import parse_years
+
+    if isinstance(years, int | str):
+        return parse_years(str(years))
+    return tuple(sorted(int(y) for y in years))
+
+
+def calibrate(
+    scenario: Scenario | str | Path,
+    la: str,
+    years: int | str | Sequence[int],
+    *,
+    replications: int = 10,
+    max_evaluations: int = 40,
+    seed: int | None = None,
+    jobs: int | None = None,
+    backend: str | None = None,
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+) -> Calibration:
+    """Fit the scenario's resignation hazard, applicants per campaign, agency availability
+    and case arrivals to council ``la``'s published turnover, vacancy and agency rates and
+    caseload for ``years`` (``2022``, ``"2021-2022"`` or a list), as ``staffsim calibrate``
+    does. ``.scenario`` is the calibrated scenario, ``.fit`` the fit table, ``.verdict``
+    ``"fit"`` or ``"unfit"`` with ``.reasons``. With ``out`` (and a scenario file) the
+    calibrated file, its values commented with the fit, is written there."""
+    from staffsim.experiment.calibrate import calibrate as _calibrate
+    from staffsim.experiment.options import RunOptions
+
+    chosen = _scenario(scenario, None)
+    options = RunOptions(seed=seed, jobs=jobs, backend=backend, scheduler=scheduler)
+    result = _calibrate(
+        chosen,
+        la,
+        _years(years),
+        replications=replications,
+        max_evaluations=max_evaluations,
+        options=options,
+    )
+    if out is not None:
+        if not isinstance(scenario, str | Path):
+            from staffsim.errors import UserError
+
+            raise UserError("out= needs the scenario as a file, whose text it keeps")
+        from staffsim.experiment.calibrate import calibrated_text, write_calibrated, years_text
+
+        text = Path(scenario).read_text(encoding="utf-8")
+        command = f"staffsim calibrate {scenario} --la {la} --years {years_text(result.years)}"
+        write_calibrated(Path(out), calibrated_text(text, str(scenario), result, command), result)
+    return result
+
+
+def check_calibration(
+    calibration: Calibration,
+    replications: int = 20,
+    *,
+    ahead_years: int = 1,
+    jobs: int | None = None,
+    backend: str | None = None,
+    scheduler: str | None = None,
+) -> pd.DataFrame:
+    """The calibrated scenario run afresh on other seeds: the fitted years (``role``
+    ``"fit"``) and up to ``ahead_years`` published years after them (``"out of
+    sample"``), published against simulated with 95% intervals."""
+    from staffsim.experiment.calibrate import check_fit
+    from staffsim.experiment.options import RunOptions
+
+    options = RunOptions(jobs=jobs, backend=backend, scheduler=scheduler)
+    return check_fit(
+        calibration, replications=replications, ahead_years=ahead_years, options=options
+    )
+
+
+def backtest(
+    la: str,
+    from_year: int,
+    years: int,
+    *,
+    replications: int = 20,
+    fit_replications: int = 10,
+    max_evaluations: int = 40,
+    jobs: int | None = None,
+    backend: str | None = None,
+    scheduler: str | None = None,
+) -> CouncilBacktest:
+    """Fit council ``la`` on its published census of ``from_year`` only and forecast the
+    ``years`` censuses after it, as ``staffsim backtest --la`` does. ``.rows`` has the
+    columns of ``backtest.csv`` (90% prediction intervals, the naive forecast),
+    ``.calibration`` the fit and ``.history`` the council's published values."""
+    from staffsim.experiment.backtest import backtest_council
+    from staffsim.experiment.options import RunOptions
+
+    options = RunOptions(jobs=jobs, backend=backend, scheduler=scheduler)
+    return backtest_council(
+        la,
+        from_year,
+        years,
+        replications=replications,
+        fit_replications=fit_replications,
+        max_evaluations=max_evaluations,
+        options=options,
+    )
+
+
+def backtest_figure(result: CouncilBacktest) -> Figure:
+    """A backtest drawn: a panel per metric, the published history, the forecast's mean
+    and 90% interval and the naive forecast (needs the ``plot`` extra)."""
+    from staffsim.charts.backtest import council_backtest_figure
+
+    return council_backtest_figure(result.rows, result.history)
+
+
+def variant(
+    scenario: Scenario | str | Path,
+    overrides: Mapping[str, Any] | None = None,
+    **keyword_overrides: Any,
+) -> Scenario:
+    """A changed copy of a scenario (a :class:`Scenario`, such as a calibrated one, or a
+    file), checked like a file: dotted key paths in ``overrides`` or keywords with ``__``
+    for the dot, as for :func:`load_scenario` (``name="more_posts"``,
+    ``establishment__case_holding_posts=600``)."""
+    from staffsim.scenario.overrides import as_overrides
+    from staffsim.scenario.overrides import keyword_overrides as from_keywords
+    from staffsim.scenario.variants import override_scenario
+
+    chosen = _scenario(scenario, None)
+    return override_scenario(chosen, [*as_overrides(overrides), *from_keywords(keyword_overrides)])

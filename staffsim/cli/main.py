@@ -32,6 +32,8 @@ COMMAND_MODULES = [
     "staffsim.cli.export",
     "staffsim.cli.councils",
     "staffsim.cli.init",
+    "staffsim.cli.calibrate",
+    "staffsim.cli.backtest",
     "staffsim.cli.chart",
     "staffsim.cli.report",
 ]

@@ -48,6 +48,7 @@ __all__ = [
     "latest_judgement",
     "normalise",
     "published_figure",
+    "published_series",
     "raw_cell",
 ]
 
@@ -466,6 +467,38 @@ def published_figure(
     if np.isnan(value):
         return None
     return Figure(column, value, ret.year, "England", "England", tuple(skipped))
+
+
+def published_series(
+    ret: CouncilReturn, years: Iterable[int], columns: Iterable[str]
+) -> pd.DataFrame:
+    """The same service's published ``columns`` for each of ``years``, in long form.
+
+    Columns ``time_period``, ``metric``, ``published`` (as published: rates in percent,
+    caseloads in cases per FTE; NaN where the cell is suppressed, ``low``, or the service
+    made no return that year, never a fallback), ``la_code`` and ``la_name`` (the row's own,
+    which follow a change of code). The rows are every (year, column) asked for, in order.
+    """
+    ident = _identity_of(ret.code)
+    rows = []
+    for year in years:
+        code = ident.years.get(int(year)) if ident is not None else None
+        name = str(_row(code, int(year)).la_name) if code is not None else ret.name
+        for column in columns:
+            cell = raw_cell(code, int(year), column) if code is not None else None
+            value = np.nan
+            if cell is not None and cell not in data.MISSING_CODES and cell != "":
+                value = float(cell)
+            rows.append(
+                {
+                    "time_period": int(year),
+                    "metric": column,
+                    "published": value,
+                    "la_code": code or ret.code,
+                    "la_name": name,
+                }
+            )
+    return pd.DataFrame(rows, columns=["time_period", "metric", "published", "la_code", "la_name"])
 
 
 # ----------------------------------------------------------------------- judgements
