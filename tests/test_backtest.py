@@ -75,3 +75,19 @@ def test_backtest_refuses_years_outside_the_data(tmp_path, capsys):
     assert status == 2
     err = capsys.readouterr().err
     assert "--from 2018 to 2025" in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_backtest_gives_the_same_numbers_locally_and_on_dask(tmp_path):
+    """The fit's evaluations and the forecast run on whichever backend; same seeds, same
+    numbers."""
+    tables = {}
+    for name, flags in {
+        "local": ["--jobs", "2"],
+        "dask": ["--backend", "dask", "--jobs", "2"],
+    }.items():
+        out = tmp_path / name
+        args = ["backtest", "--la", "Rutland", "--from", "2022", "--years", "1", "--out", str(out)]
+        assert main([*args, *SMALL, *flags, "--quiet"]) == 0
+        tables[name] = pd.read_csv(out / "backtest.csv")
+    pd.testing.assert_frame_equal(tables["local"], tables["dask"])

@@ -117,6 +117,11 @@ class CouncilBacktest:
     history: pd.DataFrame  # published_history
     seconds: float
 
+    def scores(self, by_horizon: bool = False) -> pd.DataFrame:
+        """Coverage of the 90% intervals and error against the naive forecast, per metric
+        (:func:`staffsim.results.backtest.backtest_scores`)."""
+        return backtest_scores(self.rows, by_horizon=by_horizon)
+
 
 def _naive(history: pd.DataFrame, from_year: int) -> dict[str, float]:
     known = history[(history.time_period <= from_year)].dropna(subset=["published"])
@@ -278,6 +283,7 @@ def council_outcome(result: CouncilBacktest) -> dict[str, object]:
         "verdict": cal.verdict,
         "evaluations": len(cal.evaluations),
         "seconds": round(result.seconds, 1),
+        "fit_seconds": round(cal.seconds, 1),
         "reason": "; ".join(cal.reasons),
     }
 
@@ -321,6 +327,7 @@ def backtest_all(
                         "verdict": "not run",
                         "evaluations": 0,
                         "seconds": 0.0,
+                        "fit_seconds": 0.0,
                         "reason": str(exc),
                     }
                 )

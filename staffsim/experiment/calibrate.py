@@ -21,9 +21,12 @@ durations; the council's own case flow into the service is not in the DfE workfo
 numbers), so two parameter sets are compared on the same random histories and the
 objective moves smoothly enough for a derivative-based least-squares search. The
 residuals are simulated mean minus published, in percentage points for the rates and in
-cases per FTE for the caseload, one per fitted year and metric with a published value.
-SciPy's ``least_squares`` (trust-region reflective, finite differences of
-:data:`DIFF_STEP` in the transformed parameters, within :data:`BOUNDS`) starts from
+cases per FTE for the caseload, one per fitted year and metric with a published value; the
+loss is Cauchy's, log(1 + (r / s)^2) with s = :data:`ROBUST_SCALE`, so a target the model
+cannot reach pulls less the further it is and does not drag the others off theirs.
+SciPy's ``least_squares`` (trust-region reflective, within :data:`BOUNDS`; its Jacobian from
+forward differences of :data:`DIFF_STEP` in the transformed parameters at the first guess,
+then Broyden's update from each step, so an iteration costs one evaluation) starts from
 :func:`first_guess`, which renewal theory gives from the published rates alone:
 
 * resignation: the hazard whose mean completed tenure (time in post plus notice, with the
@@ -36,8 +39,8 @@ SciPy's ``least_squares`` (trust-region reflective, finite differences of
   availability a) alternate with assignments of mean L, so the covered share of vacant
   time is c = L / (L + search / a), and a = search c / (L (1 - c)); c is DfE's
   ``vacancy_agency_cover_rate_fte``;
-* arrivals: Little's law, scaled by the published cases of the fitted years against the
-  scenario's open cases at the start.
+* arrivals: Little's law, the published cases held in the fitted years divided by the
+  scenario's mean case duration.
 
 The search stops when every residual is within :data:`CLOSE_ENOUGH` of zero, or after
 ``max_evaluations`` evaluations.
@@ -149,13 +152,21 @@ DIFF_STEP = 0.04
 """Relative finite-difference step of the search in the transformed parameters: large
 enough that the common-random-number objective (a sum of discrete events) moves."""
 
+ROBUST_SCALE = 1.5
+"""Scale of the search's Cauchy loss (points; cases per FTE): residuals well beyond it pull
+little more than it."""
+
 DEFAULT_FIT_REPLICATIONS = 10
 DEFAULT_MAX_EVALUATIONS = 40
 DEFAULT_CHECK_REPLICATIONS = 20
 CHECK_SEED_OFFSET = 100_000
 """The fresh check runs on seed + this: random histories the fit never saw."""
 
-_COVER_FALLBACK = "agency_rate_fte"
+MAX_COVER_SHARE = 0.95
+"""The highest covered share of vacant time the first guess of the availability aims at."""
+
+CALIBRATED_HEADER = "# Calibrated on"
+"""How a calibrated file's header starts (a later calibration replaces that header)."""
 
 
 # ----------------------------------------------------------------------------- years
@@ -313,16 +324,17 @@ def first_guess(
     cover = cover_share
     if cover is None and vacancy > 0 and agency >= 0:
         cover = min(agency / vacancy, 0.95)
-    if cover is not None and 0 < cover < 1:
+    if cover is not None and cover > 0:
+        # agency workers beyond the vacancies (a share over 1) still say the market is easy
+        cover = min(cover, MAX_COVER_SHARE)
         ag = scenario.agency
         stay, search = _mean(ag.assignment_days), _mean(ag.search_days)
         found = search * cover / (stay * (1 - cover))
         found /= max(effects.reputation_on_agency_availability(reputation), 1e-6)
         guess["agency.availability"] = _clip("agency.availability", found)
     cases = _published_cases(targets)
-    open_cases = scenario.initial.open_cases
-    if cases is not None and open_cases:
-        guess["demand.arrivals_per_day"] = scenario.demand.arrivals_per_day * cases / open_cases
+    if cases is not None:
+        guess["demand.arrivals_per_day"] = cases / scenario.demand.mean_duration_days
     return guess
 
 
@@ -359,7 +371,11 @@ def _x_bounds(scenario: Scenario, keys: Sequence[str]) -> tuple[list[float], lis
     lows, highs = [], []
     for key in keys:
         if key == "demand.arrivals_per_day":
-            base = max(scenario.demand.arrivals_per_day, 1e-6)
+            # around the arrivals that keep the start's open cases (Little's law), so the
+            # range does not move with the value being calibrated
+            open_cases = scenario.initial.open_cases or 0
+            base = open_cases / scenario.demand.mean_duration_days
+            base = max(base or scenario.demand.arrivals_per_day, 1e-6)
             lo, hi = base * ARRIVALS_RANGE[0], base * ARRIVALS_RANGE[1]
         else:
             lo, hi = BOUNDS[key]
@@ -557,6 +573,28 @@ def calibrate(
             raise _Converged
         return r
 
+    last: dict[str, np.ndarray] = {}
+
+    def jacobian(x: np.ndarray) -> np.ndarray:
+        # Forward differences once, at the first guess; after that Broyden's rank-one
+        # update from the step between successive points, so that an iteration costs one
+        # evaluation instead of one per parameter.
+        f = residuals(x)
+        if not last:
+            jac = np.empty((len(f), len(x)))
+            for j in range(len(x)):
+                step = DIFF_STEP * max(1.0, abs(float(x[j])))
+                moved = x.copy()
+                moved[j] = x[j] + step if x[j] + step <= highs[j] else x[j] - step
+                jac[:, j] = (residuals(moved) - f) / (moved[j] - x[j])
+        else:
+            jac = last["jac"]
+            dx, df = x - last["x"], f - last["f"]
+            if float(dx @ dx) > 0:
+                jac = jac + np.outer(df - jac @ dx, dx) / float(dx @ dx)
+        last.update(x=x.copy(), f=f.copy(), jac=jac)
+        return jac
+
     x0 = np.array(
         [min(max(_to_x(k, guess[k]), lo), hi) for k, lo, hi in zip(keys, lows, highs, strict=True)]
     )
@@ -565,9 +603,13 @@ def calibrate(
         result = least_squares(
             residuals,
             x0,
+            jac=jacobian,
             bounds=(lows, highs),
             method="trf",
-            diff_step=DIFF_STEP,
+            # a robust loss: a target the model cannot reach (agency beyond the vacancies,
+            # say) pulls less the further it is, so it does not drag the others off theirs
+            loss="cauchy",
+            f_scale=ROBUST_SCALE,
             x_scale=1.0,
             max_nfev=max_evaluations,
             xtol=1e-3,
@@ -666,14 +708,19 @@ def calibrated_text(source_text: str, source: str, cal: Calibration, command: st
     """The source file's text with the fitted values and a header saying how they were
     fitted."""
     comments = cal.comments()
+    lines = source_text.splitlines(keepends=True)
+    if lines and lines[0].startswith(CALIBRATED_HEADER):  # an earlier calibration's header
+        lines.pop(0)
+        while lines and lines[0].startswith("#   "):
+            lines.pop(0)
     text = set_values(
-        source_text,
+        "".join(lines),
         {k: (cal.parameters[k], comments[k]) for k in FITTED_PARAMETERS},
         source,
     )
     header = (
-        f"Calibrated on {dt.date.today().isoformat()} by staffsim {versions()['staffsim']}: "
-        f"`{command}`. "
+        f"{CALIBRATED_HEADER[2:]} {dt.date.today().isoformat()} by staffsim "
+        f"{versions()['staffsim']}: `{command}`. "
         f"Fitted {', '.join(FITTED_PARAMETERS)} to {cal.la_name}'s ({cal.la_code}) DfE census "
         f"figures for {years_text(cal.years)} (dfe_csww_indicators_2017_to_2025.csv): "
         f"verdict {cal.verdict.upper()} ({VERDICT_RULE})."
