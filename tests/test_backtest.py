@@ -91,3 +91,11 @@ def test_backtest_gives_the_same_numbers_locally_and_on_dask(tmp_path):
         assert main([*args, *SMALL, *flags, "--quiet"]) == 0
         tables[name] = pd.read_csv(out / "backtest.csv")
     pd.testing.assert_frame_equal(tables["local"], tables["dask"])
+
+
+def test_a_joint_return_is_kept_under_a_file_name_without_a_slash():
+    from staffsim.cli.backtest import file_stem
+
+    joint = council_data.find_council("Richmond upon Thames", 2021).code
+    assert " / " in joint
+    assert "/" not in file_stem(joint) and file_stem(joint) == joint.replace(" / ", "_")

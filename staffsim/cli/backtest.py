@@ -45,7 +45,7 @@ from staffsim.experiment.options import RunOptions
 from staffsim.results import io
 from staffsim.results.backtest import BACKTEST_COLUMNS, BACKTEST_METRICS, backtest_scores
 
-__all__ = ["register", "run_backtest", "scores_text"]
+__all__ = ["file_stem", "register", "run_backtest", "scores_text"]
 
 FILES = (
     "backtest.csv",
@@ -185,17 +185,24 @@ def _prepare(out: Path, resume: bool, overwrite: bool) -> None:
     (out / KEPT).mkdir(parents=True, exist_ok=True)
 
 
+def file_stem(code: str) -> str:
+    """A council's code as a file name: a joint return's ``A / B`` becomes ``A_B``."""
+    return code.replace(" / ", "_").replace("/", "_")
+
+
 def _keep(out: Path, result: CouncilBacktest) -> None:
-    io.write_csv(result.rows, out / KEPT / f"{result.la_code}.csv")
-    io.write_json(council_outcome(result), out / KEPT / f"{result.la_code}.json")
-    io.write_csv(result.history, out / KEPT / f"{result.la_code}_history.csv")
+    stem = file_stem(result.la_code)
+    io.write_csv(result.rows, out / KEPT / f"{stem}.csv")
+    io.write_json(council_outcome(result), out / KEPT / f"{stem}.json")
+    io.write_csv(result.history, out / KEPT / f"{stem}_history.csv")
 
 
 def _kept(out: Path, codes: list[str]) -> dict[str, tuple[pd.DataFrame, dict, pd.DataFrame]]:
     found = {}
     for code in codes:
-        rows, outcome = out / KEPT / f"{code}.csv", out / KEPT / f"{code}.json"
-        history = out / KEPT / f"{code}_history.csv"
+        stem = file_stem(code)
+        rows, outcome = out / KEPT / f"{stem}.csv", out / KEPT / f"{stem}.json"
+        history = out / KEPT / f"{stem}_history.csv"
         if rows.is_file() and outcome.is_file() and history.is_file():
             try:
                 found[code] = (
@@ -226,7 +233,7 @@ def _draw(
         if rows.empty:
             continue
         figure = council_backtest_figure(rows, history)
-        with io.atomic_path(out / "charts" / f"{code}.png") as tmp:
+        with io.atomic_path(out / "charts" / f"{file_stem(code)}.png") as tmp:
             figure.savefig(tmp, dpi=110, format="png")
         plt.close(figure)
         drawn += 1

@@ -183,14 +183,14 @@ def backtest_council(
     for year in range(from_year + 1, last + 1):
         at = simulated[simulated.time_period == year]
         published = history[history.time_period == year].set_index("metric")
-        code = str(published.la_code.iloc[0]) if len(published) else cal.la_code
-        name = str(published.la_name.iloc[0]) if len(published) else cal.la_name
         for metric in BACKTEST_METRICS:
             values = at[metric].dropna().to_numpy(dtype=float)
             rows.append(
                 {
-                    "la_code": code,
-                    "la_name": name,
+                    # the council as the fit knew it, even where it returns under a new
+                    # code later (North Yorkshire, Somerset from 2023): one council, one code
+                    "la_code": cal.la_code,
+                    "la_name": cal.la_name,
                     "time_period": year,
                     "metric": metric,
                     "published": float(published.published.get(metric, np.nan))
