@@ -9,6 +9,7 @@ covered by agency staff, caseloads far above the national average, rated inadequ
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import math
 import sys
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 ENGLAND = ROOT / "scenarios" / "england_2025.yaml"
 BIRMINGHAM = ROOT / "scenarios" / "birmingham_2015.yaml"
+HISTORY = ROOT / "scenarios" / "birmingham_history.yaml"
 
 # One post or one agency worker moves a rate by about 0.35 points in a council of 293
 # posts, and each employee's FTE is drawn (part time or not), which moves the in-post FTE
@@ -114,7 +116,7 @@ def _uncommented_values(path: Path) -> list[str]:
     return missing
 
 
-@pytest.mark.parametrize("path", [ENGLAND, BIRMINGHAM], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [ENGLAND, BIRMINGHAM, HISTORY], ids=lambda p: p.stem)
 def test_every_value_cites_a_source_or_states_an_assumption(path: Path) -> None:
     """Each line that sets a value has a comment on it or just above it."""
     assert _uncommented_values(path) == []
@@ -211,3 +213,23 @@ def test_birmingham_is_rated_inadequate_at_the_start() -> None:
     scenario = load_scenario(BIRMINGHAM)
     assert scenario.inspection.current_rating == "inadequate"
     assert scenario.reputation.initial == scenario.reputation.target_by_rating["inadequate"]
+
+
+def test_history_runs_from_october_2016_to_the_2025_census() -> None:
+    """A plain run of the history covers DfE's 2017 to 2025 censuses; its policies fall
+    inside it."""
+    history = load_scenario(HISTORY)
+    assert history.start_date == dt.date(2016, 10, 1)
+    assert history.end_date > dt.date(2025, 9, 30)
+    assert history.policies and all(
+        history.start_date < p.date < dt.date(2025, 9, 30) for p in history.policies
+    )
+
+
+def test_history_is_calibrated_on_the_2017_census_only() -> None:
+    """Each of the four fitted values says it was fitted to the 2017 census, and nothing
+    later."""
+    text = HISTORY.read_text(encoding="utf-8")
+    assert text.startswith("# Calibrated on")
+    assert text.count("calibrated by `staffsim calibrate --la Birmingham --years 2017`") == 4
+    assert "--years 2018" not in text and "--years 2017-" not in text
