@@ -12,7 +12,7 @@ import pytest
 import staffsim
 from staffsim.cli.main import main
 from staffsim.errors import UserError
-from staffsim.experiment.backends import SerialBackend
+from staffsim.experiment.backends import SerialBackend, open_backend
 from staffsim.experiment.calibrate import (
     CALIBRATION_METRICS,
     FITTED_PARAMETERS,
@@ -166,7 +166,7 @@ def test_calibration_recovers_parameters_behind_simulated_figures():
     true_scenario = override_scenario(
         scenario, {**truth, "seed": 777, "horizon_years": horizon_to(scenario, 2022)}
     )
-    with SerialBackend() as backend:
+    with open_backend(RunOptions(jobs=2)) as backend:
         simulated = simulate_censuses(true_scenario, range(40), backend)
     means = simulated[simulated.time_period == 2022][list(CALIBRATION_METRICS)].mean()
     targets = pd.DataFrame(
