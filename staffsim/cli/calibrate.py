@@ -23,7 +23,7 @@ from staffsim.cli.console import say, table_text
 from staffsim.cli.main import add_set_option
 from staffsim.cli.options import _scheduler, int_at_least, load, note
 from staffsim.errors import UserError
-from staffsim.experiment.backends import open_backend
+from staffsim.experiment.backends import default_jobs, open_backend
 from staffsim.experiment.calibrate import (
     DEFAULT_CHECK_REPLICATIONS,
     DEFAULT_FIT_REPLICATIONS,
@@ -211,7 +211,8 @@ def run_calibrate(args: argparse.Namespace) -> int:
     verdict = (
         f"{cal.la_name} {years_text(cal.years)}: {cal.verdict.upper()} after "
         f"{len(cal.evaluations)} evaluations of {cal.replications} replications "
-        f"({seconds / 60:.1f} min on {options.jobs or 'all'} cores; the search: {cal.message})"
+        f"({seconds / 60:.1f} min on {options.jobs or default_jobs()} cores; the search: "
+        f"{cal.message})"
     )
     if args.quiet:
         print(verdict)

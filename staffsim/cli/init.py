@@ -94,7 +94,8 @@ def run_init(args: argparse.Namespace) -> int:
     if args.out is not None:
         print(
             f"wrote {args.out} (scenario {made.name}, {made.council.name} from 1 October "
-            f"{made.council.year}); next: staffsim validate --check-steady {args.out}",
+            f"{made.council.year}); next: staffsim calibrate {args.out} --la {args.la} --years "
+            f"{args.year} fits its behaviour to the council's {args.year} census",
             file=sys.stderr,
         )
     return 0
