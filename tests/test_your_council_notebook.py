@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+from notebookkit import execute
 
 NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "your_council.ipynb"
 
@@ -83,18 +83,7 @@ def test_notebook_runs_top_to_bottom_for_a_small_council():
     check, the backtest and the comparison show their tables."""
     nb = nbformat.read(NOTEBOOK, as_version=4)
     _parameters_cells(nb)[0].source = SMALL
-    client = NotebookClient(
-        nb,
-        timeout=300,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
-    )
-    try:
-        client.execute()
-    except Exception as exc:  # the cell's error, shown as the failure
-        pytest.fail(f"the notebook failed: {exc}")
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
-    assert not errors
+    execute(nb, NOTEBOOK.parent)
     cells = {c.get("id"): c for c in nb.cells}
     for cell_id in ("fit", "check", "backtest", "scores"):
         shown = _text(cells[cell_id])

@@ -23,7 +23,12 @@ import numpy as np
 import pandas as pd
 
 from staffsim.charts import style
-from staffsim.results.backtest import BACKTEST_METRICS, NOMINAL_COVERAGE, check_backtest_table
+from staffsim.results.backtest import (
+    BACKTEST_METRICS,
+    NOMINAL_COVERAGE,
+    check_backtest_table,
+    require_columns,
+)
 from staffsim.results.labels import Label, get_label
 
 if TYPE_CHECKING:
@@ -52,13 +57,7 @@ def _error_unit(label: Label) -> str:
 def _check_history(history: pd.DataFrame) -> pd.DataFrame:
     """``history`` with whole years and float values, or ``ValueError`` naming the columns
     it lacks."""
-    missing = [c for c in _HISTORY_COLUMNS if c not in history.columns]
-    if missing:
-        raise ValueError(
-            f"the history table has no column(s) {', '.join(repr(c) for c in missing)}; "
-            f"it needs {', '.join(_HISTORY_COLUMNS)}"
-        )
-    out = history.loc[:, list(_HISTORY_COLUMNS)].copy()
+    out = require_columns(history, _HISTORY_COLUMNS, "history table")
     out["published"] = pd.to_numeric(out["published"]).astype("float64")
     out["time_period"] = pd.to_numeric(out["time_period"]).astype("int64")
     return out

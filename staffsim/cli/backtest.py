@@ -19,16 +19,18 @@ them and ``--resume`` runs only the councils missing. Exit 0; 2 for bad input.
 from __future__ import annotations
 
 import argparse
+import functools
 import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from staffsim.cli.calibrate import add_search_options
 from staffsim.cli.console import say, table_text
-from staffsim.cli.options import int_at_least, note
+from staffsim.cli.options import int_at_least, note, save_chart
 from staffsim.data import councils as council_data
 from staffsim.errors import UserError
 from staffsim.experiment.backtest import (
@@ -218,30 +220,27 @@ def _kept(out: Path, codes: list[str]) -> dict[str, tuple[pd.DataFrame, dict, pd
 def _draw(
     out: Path, tables: dict[str, tuple[pd.DataFrame, pd.DataFrame]], scores: pd.DataFrame
 ) -> int:
-    try:
-        import matplotlib
-    except ImportError:
-        return 0
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """A chart per council and the scores chart; how many council charts were drawn (none
+    without the ``plot`` extra)."""
 
-    from staffsim.charts.backtest import backtest_scores_figure, council_backtest_figure
+    def council(rows: pd.DataFrame, history: pd.DataFrame) -> Any:
+        from staffsim.charts.backtest import council_backtest_figure
+
+        return council_backtest_figure(rows, history).axes[0]
+
+    def scored() -> Any:
+        from staffsim.charts.backtest import backtest_scores_figure
+
+        return backtest_scores_figure(scores).axes[0]
 
     (out / "charts").mkdir(exist_ok=True)
     drawn = 0
     for code, (rows, history) in tables.items():
-        if rows.empty:
-            continue
-        figure = council_backtest_figure(rows, history)
-        with io.atomic_path(out / "charts" / f"{file_stem(code)}.png") as tmp:
-            figure.savefig(tmp, dpi=110, format="png")
-        plt.close(figure)
-        drawn += 1
+        if not rows.empty:
+            path = out / "charts" / f"{file_stem(code)}.png"
+            drawn += save_chart(path, functools.partial(council, rows, history))
     if scores.n.sum() > 0:
-        figure = backtest_scores_figure(scores)
-        with io.atomic_path(out / "scores.png") as tmp:
-            figure.savefig(tmp, dpi=110, format="png")
-        plt.close(figure)
+        save_chart(out / "scores.png", scored)
     return drawn
 
 

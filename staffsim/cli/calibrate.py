@@ -21,7 +21,7 @@ import pandas as pd
 
 from staffsim.cli.console import say, table_text
 from staffsim.cli.main import add_set_option
-from staffsim.cli.options import _scheduler, int_at_least, load, note
+from staffsim.cli.options import _scheduler, int_at_least, note
 from staffsim.errors import UserError
 from staffsim.experiment.backends import default_jobs, open_backend
 from staffsim.experiment.calibrate import (
@@ -41,6 +41,8 @@ from staffsim.experiment.calibrate import (
 )
 from staffsim.experiment.options import BACKENDS, RunOptions
 from staffsim.results import io
+from staffsim.scenario.loader import load_scenario
+from staffsim.scenario.overrides import SET_SOURCE, as_overrides, parse_sets
 from staffsim.scenario.yaml_io import read_file_bounded
 
 __all__ = ["add_search_options", "fit_table_text", "register", "run_calibrate"]
@@ -172,7 +174,8 @@ def run_calibrate(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         raise UserError(f"{out} exists: choose another --out or add --force to replace it")
     source_text = read_file_bounded(args.scenario, args.scenario).decode("utf-8")
-    scenario = load(args.scenario, _LoadArgs(args.set))
+    # --years here names the fitted censuses, not a horizon, so only --set changes the file
+    scenario = load_scenario(args.scenario, as_overrides(parse_sets(args.set), SET_SOURCE))
     options = RunOptions(
         seed=args.seed, jobs=args.jobs, backend=args.backend, scheduler=args.scheduler
     )
@@ -258,10 +261,3 @@ def run_calibrate(args: argparse.Namespace) -> int:
     if not cal.fitted:
         note(f"{cal.la_name} is not fitted by the model: the scenario holds its closest fit")
     return 0
-
-
-class _LoadArgs(argparse.Namespace):
-    """The options :func:`staffsim.cli.options.load` reads (``--set`` only here)."""
-
-    def __init__(self, sets: list[str]) -> None:
-        super().__init__(set=sets, years=None, no_feedback=False)

@@ -442,7 +442,7 @@ class Calibration:
 
     def comments(self) -> dict[str, str]:
         """Per fitted parameter, a comment saying what it was fitted to, and how well."""
-        years = _years_text(self.years)
+        years = years_text(self.years)
         scored = self.fit.dropna(subset=["published"])
         parts = []
         for metric in CALIBRATION_METRICS:
@@ -465,7 +465,8 @@ class Calibration:
         return out
 
 
-def _years_text(years: Sequence[int]) -> str:
+def years_text(years: Sequence[int]) -> str:
+    """``2022`` or ``2021-2022``."""
     return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
 
 
@@ -534,7 +535,7 @@ def calibrate(
     if targets.published.notna().sum() == 0:
         raise UserError(
             f"{la_name} published none of {', '.join(CALIBRATION_METRICS)} for "
-            f"{_years_text(years)}: nothing to calibrate to"
+            f"{years_text(years)}: nothing to calibrate to"
         )
     cover = extra.loc[extra.metric == "vacancy_agency_cover_rate_fte", "published"].dropna()
     guess_targets = pd.concat([targets, extra[extra.metric == "cases"]], ignore_index=True)
@@ -696,11 +697,6 @@ def check_fit(
         np.where(table.time_period.isin(calibration.years), "fit", "out of sample"),
     )
     return table
-
-
-def years_text(years: Sequence[int]) -> str:
-    """``2022`` or ``2021-2022``."""
-    return _years_text(years)
 
 
 # ------------------------------------------------------------------ the written file

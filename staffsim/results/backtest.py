@@ -24,6 +24,7 @@ Pure pandas, numpy and scipy: this module never runs the model.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,7 @@ __all__ = [
     "backtest_scores",
     "check_backtest_table",
     "forecast_horizons",
+    "require_columns",
 ]
 
 BACKTEST_COLUMNS: tuple[str, ...] = (
@@ -90,6 +92,17 @@ SCORE_COLUMNS: tuple[str, ...] = (
 """The columns of :func:`backtest_scores` (``horizon`` follows ``metric`` by horizon)."""
 
 
+def require_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> pd.DataFrame:
+    """A copy of ``columns`` of ``df``, in that order; ``ValueError`` naming those it lacks."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"the {what} has no column(s) {', '.join(repr(c) for c in missing)}; "
+            f"it needs {', '.join(columns)}"
+        )
+    return df.loc[:, list(columns)].copy()
+
+
 def check_backtest_table(df: pd.DataFrame) -> pd.DataFrame:
     """A checked copy of a backtest table: the columns of :data:`BACKTEST_COLUMNS` in
     order (any others dropped), ``time_period`` as whole years (int64) and the values as
@@ -99,13 +112,7 @@ def check_backtest_table(df: pd.DataFrame) -> pd.DataFrame:
     wrongly: a value that is not a number, a missing or fractional ``time_period``, an
     interval whose low end is above its high end, or a council, year and metric given twice.
     """
-    missing = [c for c in BACKTEST_COLUMNS if c not in df.columns]
-    if missing:
-        raise ValueError(
-            f"the backtest table has no column(s) {', '.join(repr(c) for c in missing)}; "
-            f"it needs {', '.join(BACKTEST_COLUMNS)}"
-        )
-    out = df.loc[:, list(BACKTEST_COLUMNS)].copy()
+    out = require_columns(df, BACKTEST_COLUMNS, "backtest table")
     for column in _NUMERIC:
         try:
             out[column] = pd.to_numeric(out[column], errors="raise").astype("float64")
